@@ -164,6 +164,17 @@ struct OpenSpan {
 }
 
 impl SpanGuard {
+    /// Moves the span's start to now.
+    ///
+    /// For a span opened before its task first runs (to keep the task's
+    /// future small, say): call it as the task starts, so that the chart shows
+    /// when the task ran, not when it was queued.
+    pub fn start_now(&mut self) {
+        if let Some(open) = &mut self.open {
+            open.start = Instant::now();
+        }
+    }
+
     /// Ends the span now.
     pub fn end(self) {}
 }
@@ -482,14 +493,27 @@ mod tests {
         });
         task.await.unwrap();
         Recorder::off().begin(1, "ignored").end();
+        let mut queued = recorder.begin(8, "queued at 3 s");
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        queued.start_now();
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        queued.end();
         assert_eq!(
             timeline.spans(),
-            vec![Span {
-                row: 7,
-                label: "worker 7".into(),
-                start: Duration::from_secs(1),
-                end: Duration::from_secs(3),
-            }]
+            vec![
+                Span {
+                    row: 7,
+                    label: "worker 7".into(),
+                    start: Duration::from_secs(1),
+                    end: Duration::from_secs(3)
+                },
+                Span {
+                    row: 8,
+                    label: "queued at 3 s".into(),
+                    start: Duration::from_secs(4),
+                    end: Duration::from_secs(5)
+                },
+            ]
         );
     }
 }

@@ -134,12 +134,15 @@ pub async fn run(args: &Args, context: &Context) -> Result<Report, Failure> {
     if matches!(args.mode, Mode::Both | Mode::Sync) {
         report.sync = Some(play(args, context, "Synchronous", false).await);
     }
+    if args.mode == Mode::Both {
+        anstream::println!();
+    }
     if matches!(args.mode, Mode::Both | Mode::Async) {
         report.asynchronous = Some(play(args, context, "Asynchronous", true).await);
     }
     if let (Some(sync), Some(asynchronous)) = (report.sync, report.asynchronous) {
         let ratio = sync.as_secs_f64() / asynchronous.as_secs_f64();
-        anstream::println!("Moving from table to table made the exhibition {ratio:.1}× shorter.");
+        anstream::println!("\nMoving from table to table made the exhibition {ratio:.1}× shorter.");
     }
     Ok(report)
 }
@@ -172,7 +175,7 @@ async fn play(args: &Args, context: &Context, name: &str, asynchronous: bool) ->
         }
     };
     anstream::println!(
-        "{name}: the exhibition took {} ({} s) {}\n",
+        "{name}: the exhibition took {} ({} s) {}",
         hms(simulated),
         simulated.as_secs(),
         styled(NOTE, format_args!("({how})"))

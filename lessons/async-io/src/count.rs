@@ -109,8 +109,9 @@ impl Counter {
 /// `async fn` is; the block is used directly because an `async fn` keeps a
 /// second copy of its arguments in its future (16 more bytes a counter).
 #[allow(clippy::manual_async_fn, reason = "an async fn stores its arguments twice; see above")]
-fn count(counter: Counter, span: SpanGuard) -> impl Future<Output = ()> + Send + 'static {
+fn count(counter: Counter, mut span: SpanGuard) -> impl Future<Output = ()> + Send + 'static {
     async move {
+        span.start_now(); // the bar starts when the counter runs, not when it was spawned
         counter.say("One");
         if counter.blocking {
             counter.clock.block_for(PAUSE); // New! blocks the thread: no other task can run

@@ -117,16 +117,18 @@ fn the_async_timeline_draws_three_overlapping_bars() {
 }
 
 #[test]
-fn the_sync_timeline_draws_three_bars_one_after_another() {
-    let stdout = stdout_of(async_io().args(["count", "--sync", "--instant", "--timeline"]));
-    let rows = chart_rows(&stdout);
-    assert_eq!(rows.len(), 3, "{stdout}");
-    let columns = rows[0].len();
-    for column in 0..columns {
-        let owners: Vec<usize> =
-            rows.iter().enumerate().filter(|(_, row)| row[column]).map(|(owner, _)| owner).collect();
-        // Each cell belongs to the counter running at its middle.
-        assert_eq!(owners, [(column * 2 + 1) * 3 / (columns * 2)], "column {column}:\n{stdout}");
+fn the_sync_and_blocking_timelines_draw_three_bars_one_after_another() {
+    for flag in ["--sync", "--blocking"] {
+        let stdout = stdout_of(async_io().args(["count", flag, "--instant", "--timeline"]));
+        let rows = chart_rows(&stdout);
+        assert_eq!(rows.len(), 3, "{flag}: {stdout}");
+        let columns = rows[0].len();
+        for column in 0..columns {
+            let owners: Vec<usize> =
+                rows.iter().enumerate().filter(|(_, row)| row[column]).map(|(owner, _)| owner).collect();
+            // Each cell belongs to the counter running at its middle.
+            assert_eq!(owners, [(column * 2 + 1) * 3 / (columns * 2)], "{flag}, column {column}:\n{stdout}");
+        }
     }
 }
 

@@ -1,0 +1,279 @@
+//! Lessons and examples (see the crate docs).
+
+/// One lesson: one crate under `lessons/`.
+#[derive(Debug)]
+pub struct Lesson {
+    /// The package name: `cargo run -p <name>`.
+    pub name: &'static str,
+    /// What the lesson is about, in a few words.
+    pub title: &'static str,
+    /// Whether the crate exists yet; lessons still to come are listed too.
+    pub built: bool,
+    /// Its examples, in teaching order.
+    pub examples: &'static [Example],
+}
+
+/// One example: one subcommand of its lesson, one module of its crate.
+#[derive(Debug)]
+pub struct Example {
+    /// The subcommand.
+    pub name: &'static str,
+    /// What it shows, in one line.
+    pub summary: &'static str,
+    /// The section of the seed tutorials it ports (`seeds/` beside COURSE.md).
+    pub seed: &'static str,
+}
+
+impl Lesson {
+    /// The command that runs `example` of this lesson.
+    pub fn command(&self, example: &Example) -> String {
+        format!("cargo run -p {} -- {}", self.name, example.name)
+    }
+}
+
+/// The lesson named `name`.
+pub fn lesson(name: &str) -> Option<&'static Lesson> {
+    LESSONS.iter().find(|lesson| lesson.name == name)
+}
+
+const fn example(name: &'static str, summary: &'static str, seed: &'static str) -> Example {
+    Example { name, summary, seed }
+}
+
+/// Every lesson, in the order of the course.
+pub const LESSONS: &[Lesson] = &[
+    Lesson {
+        name: "multiprocess",
+        title: "processes: separate memory, real parallelism",
+        built: false,
+        examples: &[
+            example(
+                "continents",
+                "four child processes print their continent and pid",
+                "003 §1 \"Multiple Processes\"",
+            ),
+            example(
+                "square",
+                "two child processes compute squares and send them back",
+                "004 \"Multi Processing\"",
+            ),
+            example(
+                "cpu-count",
+                "how many processes can run in parallel here",
+                "003 \"How many maximum parallel processes\"",
+            ),
+            example(
+                "input-worker",
+                "numbers typed on stdin go through a queue to a worker process",
+                "000/001 \"Parallel Programming\"",
+            ),
+        ],
+    },
+    Lesson {
+        name: "threading",
+        title: "threads: shared memory, and what it costs",
+        built: false,
+        examples: &[
+            example(
+                "square-cube",
+                "two threads print a square and a cube; main joins them",
+                "003 §2 \"Multiple Threads\"",
+            ),
+            example(
+                "thread-info",
+                "thread ids, names, liveness, and what `daemon` becomes",
+                "004 \"Multi Threading\"",
+            ),
+            example(
+                "race",
+                "a lost update, why Rust refuses the racy version, and the fixes",
+                "004 \"Multi Threading\" (race conditions)",
+            ),
+            example(
+                "deadlock",
+                "two locks taken in opposite order: detected, then fixed",
+                "004 \"Multi Threading\" (deadlocks)",
+            ),
+            example(
+                "kitchen",
+                "one cook against several: the timeline shows the overlap",
+                "004 \"Multi Threading\" (the kitchen)",
+            ),
+        ],
+    },
+    Lesson {
+        name: "coroutine",
+        title: "coroutines: functions that pause",
+        built: false,
+        examples: &[
+            example(
+                "print-name",
+                "the prefix-filter coroutine as the state machine it is",
+                "003 §3 \"Coroutines using yield\"",
+            ),
+            example(
+                "generator",
+                "an Iterator: a function that pauses and keeps its locals",
+                "003 \"Async IO's Roots in Generators\"",
+            ),
+            example(
+                "hand-polled",
+                "a Future written and polled by hand, no runtime",
+                "003 \"Async IO's Roots in Generators\"",
+            ),
+            example(
+                "event-loop",
+                "an event loop from scratch, std only",
+                "003 \"The Event Loop and asyncio.run()\"",
+            ),
+        ],
+    },
+    Lesson {
+        name: "async-io",
+        title: "async IO: many tasks, one thread",
+        built: true,
+        examples: &[
+            example(
+                "count",
+                "`One` ×3 then `Two` ×3 in 1 s; --sync and --blocking take 3 s",
+                "002 \"Async IO\"",
+            ),
+            example(
+                "rand",
+                "colored tasks retry random numbers until one beats their threshold",
+                "002 \"Coroutine\"",
+            ),
+            example(
+                "chain",
+                "part1 then part2 per input; the longest chain sets the total",
+                "002 \"Chaining Coroutines\"",
+            ),
+            example(
+                "read-file",
+                "an async function reads demo.txt between hello and world",
+                "004 \"Asynchronous Programming\"",
+            ),
+            example(
+                "stream",
+                "async generators and comprehensions; buffer_unordered for concurrency",
+                "003 \"async for and Async Generators + Comprehensions\"",
+            ),
+            example(
+                "chess",
+                "Judit Polgár's exhibition: 12 h one game at a time, 1:00:55 table to table",
+                "004 \"Multi Processing\" (the chess exhibition)",
+            ),
+            example(
+                "input-worker",
+                "type numbers while a worker task sleeps and writes files",
+                "000/001 \"Asynchronous Programming\"",
+            ),
+        ],
+    },
+    Lesson {
+        name: "queue",
+        title: "queues: producers and consumers",
+        built: false,
+        examples: &[
+            example(
+                "asyncq",
+                "producers and consumers around a tokio queue; time spent waiting in it",
+                "002 \"Queue\"",
+            ),
+            example("threads", "the same with OS threads and a channel", "003 \"Using a queue\""),
+        ],
+    },
+    Lesson {
+        name: "pool",
+        title: "pools: parallel map over a table",
+        built: false,
+        examples: &[
+            example("sequential", "the plain loop: the baseline", "003 \"Parallel processing\" §4"),
+            example(
+                "apply",
+                "one task per row: correct, and slower than the loop",
+                "003 \"Parallel processing\" §5.1",
+            ),
+            example("map", "chunked parallel map, results in order", "003 \"Parallel processing\" §5.2"),
+            example(
+                "starmap",
+                "a function of several arguments per item",
+                "003 \"Parallel processing\" §5.3",
+            ),
+            example(
+                "apply-async",
+                "results out of order, placed by index",
+                "003 \"Parallel processing\" §6.1",
+            ),
+            example("map-async", "submit now, collect later", "003 \"Parallel processing\" §6"),
+            example(
+                "starmap-async",
+                "submit now, collect later, several arguments",
+                "003 \"Parallel processing\" §6.2",
+            ),
+            example(
+                "compare",
+                "every method on the same data: times, speed-ups, equal results",
+                "003 \"Parallel processing\" §4–§6",
+            ),
+            example(
+                "dataframe",
+                "a hypotenuse per row, per column and over the whole table",
+                "003 \"Parallel processing\" §7",
+            ),
+        ],
+    },
+    Lesson {
+        name: "distributed",
+        title: "a Redis job queue: many machines",
+        built: false,
+        examples: &[
+            example(
+                "enqueue",
+                "put jobs in a Redis queue; print their ids",
+                "003 \"Using Redis and Redis Queue RQ\"",
+            ),
+            example(
+                "worker",
+                "take jobs, run them, store results; --burst ends when empty",
+                "003 \"Using Redis and Redis Queue RQ\"",
+            ),
+            example("status", "counts by state and a job's result", "003 \"Using Redis and Redis Queue RQ\""),
+            example(
+                "demo",
+                "enqueue a batch, start workers, print results and throughput",
+                "003 \"Using Redis and Redis Queue RQ\"",
+            ),
+        ],
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_lookups_work() {
+        let mut names: Vec<_> = LESSONS.iter().map(|lesson| lesson.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), LESSONS.len());
+        for lesson in LESSONS {
+            let mut examples: Vec<_> = lesson.examples.iter().map(|example| example.name).collect();
+            examples.sort_unstable();
+            examples.dedup();
+            assert_eq!(examples.len(), lesson.examples.len(), "{}", lesson.name);
+        }
+        assert_eq!(lesson("async-io").unwrap().examples.len(), 7);
+        assert!(lesson("nope").is_none());
+    }
+
+    #[test]
+    fn built_lessons_are_exactly_the_crates_under_lessons() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for lesson in LESSONS {
+            let exists = root.join("lessons").join(lesson.name).join("Cargo.toml").exists();
+            assert_eq!(exists, lesson.built, "{}: crate exists = {exists}", lesson.name);
+        }
+    }
+}

@@ -1,0 +1,225 @@
+//! Checks across the course: the README's commands, the lesson index, and the
+//! book's links and code excerpts.
+//!
+//! Code in the book is never typed by hand. A chapter marks an excerpt with
+//! `<!-- excerpt: path/to/file.rs#name -->` right above a fenced block, and
+//! the source marks the lines with `// ANCHOR: name` … `// ANCHOR_END: name`
+//! (mdBook's convention). This test fails when the two differ; run it with
+//! `UPDATE_EXCERPTS=1` to copy the source into the book.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use course::catalog::LESSONS;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn read(path: &Path) -> String {
+    fs::read_to_string(path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
+}
+
+/// README.md and every Markdown file under docs/.
+fn markdown_files() -> Vec<PathBuf> {
+    fn walk(dir: &Path, found: &mut Vec<PathBuf>) {
+        for entry in fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, found);
+            } else if path.extension().is_some_and(|extension| extension == "md") {
+                found.push(path);
+            }
+        }
+    }
+    let mut found = vec![root().join("README.md")];
+    walk(&root().join("docs"), &mut found);
+    found.sort();
+    found
+}
+
+/// The contents of every ```sh block in `markdown`, one command per line.
+fn shell_commands(markdown: &str) -> Vec<String> {
+    let mut commands = Vec::new();
+    let mut inside = false;
+    for line in markdown.lines() {
+        match (inside, line.trim()) {
+            (false, "```sh") => inside = true,
+            (true, "```") => inside = false,
+            (true, command) if !command.is_empty() && !command.starts_with('#') => {
+                commands.push(command.into())
+            }
+            _ => {}
+        }
+    }
+    commands
+}
+
+#[test]
+fn the_readme_gives_the_two_start_commands() {
+    let commands = shell_commands(&read(&root().join("README.md")));
+    assert_eq!(commands[..2], ["cargo run -p async-io -- count", "cargo test --workspace"]);
+}
+
+#[test]
+fn every_run_command_in_the_docs_names_a_built_lesson_and_example() {
+    for file in markdown_files() {
+        for command in shell_commands(&read(&file)) {
+            let Some(rest) = command.strip_prefix("cargo run -p ") else { continue };
+            let mut words = rest.split_whitespace();
+            let lesson_name = words.next().unwrap();
+            let lesson = course::catalog::lesson(lesson_name)
+                .unwrap_or_else(|| panic!("{}: no lesson {lesson_name}", file.display()));
+            assert!(lesson.built, "{}: {lesson_name} is not built yet", file.display());
+            assert_eq!(words.next(), Some("--"), "{}: {command}", file.display());
+            let example = words.next().unwrap();
+            assert!(
+                example.starts_with('-') || lesson.examples.iter().any(|known| known.name == example),
+                "{}: {lesson_name} has no example {example}",
+                file.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn ci_runs_the_readme_test_command() {
+    let ci = read(&root().join(".ci/run"));
+    assert!(ci.lines().any(|line| line.trim() == "cargo test --workspace"), "{ci}");
+    assert!(ci.contains("cargo fmt --all --check"));
+    assert!(ci.contains("cargo clippy --workspace --all-targets"));
+}
+
+#[test]
+fn the_index_lists_every_lesson_example_seed_and_command() {
+    let output = Command::cargo_bin("course").unwrap().env("NO_COLOR", "1").output().unwrap();
+    assert!(output.status.success());
+    let index = String::from_utf8(output.stdout).unwrap();
+    for lesson in LESSONS {
+        let heading = index
+            .lines()
+            .find(|line| line.contains(&format!(". {}:", lesson.name)))
+            .unwrap_or_else(|| panic!("no heading for {}:\n{index}", lesson.name));
+        assert_eq!(heading.contains("(coming)"), !lesson.built, "{heading}");
+        for example in lesson.examples {
+            assert!(index.contains(&lesson.command(example)), "{}", lesson.command(example));
+            assert!(index.contains(example.seed), "{}", example.seed);
+        }
+    }
+}
+
+#[test]
+fn every_built_lesson_has_a_chapter_in_english_and_russian() {
+    for lesson in LESSONS.iter().filter(|lesson| lesson.built) {
+        for language in ["en", "ru"] {
+            let chapter = root().join("docs").join(language).join(format!("{}.md", lesson.name));
+            assert!(chapter.exists(), "missing {}", chapter.display());
+            let text = read(&chapter);
+            for example in lesson.examples {
+                assert!(
+                    text.contains(&format!("`{}`", example.name)),
+                    "{}: no `{}`",
+                    chapter.display(),
+                    example.name
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn relative_links_point_at_files_that_exist() {
+    for file in markdown_files() {
+        let text = read(&file);
+        for (index, _) in text.match_indices("](") {
+            let target = &text[index + 2..];
+            let target = &target[..target.find(')').unwrap()];
+            if target.starts_with("http") || target.starts_with('#') || target.starts_with("mailto:") {
+                continue;
+            }
+            let path = target.split('#').next().unwrap();
+            let resolved = file.parent().unwrap().join(path);
+            assert!(resolved.exists(), "{}: broken link {target}", file.display());
+        }
+    }
+}
+
+/// The lines between `ANCHOR: name` and `ANCHOR_END: name` in `source`,
+/// without other anchor lines, shifted left as far as they all go.
+fn anchored(source: &str, name: &str) -> Option<String> {
+    let start = format!("// ANCHOR: {name}");
+    let end = format!("// ANCHOR_END: {name}");
+    let lines: Vec<&str> = source
+        .lines()
+        .skip_while(|line| line.trim() != start)
+        .skip(1)
+        .take_while(|line| line.trim() != end)
+        .filter(|line| !line.trim_start().starts_with("// ANCHOR"))
+        .collect();
+    if lines.is_empty() {
+        return None;
+    }
+    let indent = lines
+        .iter()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| line.len() - line.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    let shifted: Vec<&str> = lines.iter().map(|line| line.get(indent..).unwrap_or("")).collect();
+    Some(shifted.join("\n"))
+}
+
+#[test]
+fn code_excerpts_in_the_book_match_the_source() {
+    let update = std::env::var_os("UPDATE_EXCERPTS").is_some();
+    let mut checked = 0;
+    for file in markdown_files() {
+        let text = read(&file);
+        let mut rewritten = String::new();
+        let mut lines = text.lines().peekable();
+        let mut changed = false;
+        while let Some(line) = lines.next() {
+            rewritten.push_str(line);
+            rewritten.push('\n');
+            let Some(reference) =
+                line.trim().strip_prefix("<!-- excerpt: ").and_then(|rest| rest.strip_suffix(" -->"))
+            else {
+                continue;
+            };
+            let (path, name) = reference.split_once('#').expect("excerpt references are path#name");
+            let source = read(&root().join(path));
+            let expected = anchored(&source, name).unwrap_or_else(|| panic!("{path} has no anchor {name}"));
+            let fence =
+                lines.next().unwrap_or_else(|| panic!("{}: no code after {reference}", file.display()));
+            assert!(
+                fence.starts_with("```"),
+                "{}: {reference} must be followed by a code block",
+                file.display()
+            );
+            let mut actual = Vec::new();
+            for code in lines.by_ref() {
+                if code.starts_with("```") {
+                    break;
+                }
+                actual.push(code);
+            }
+            let actual = actual.join("\n");
+            if actual != expected {
+                assert!(
+                    update,
+                    "{}: the excerpt {reference} differs from the source; run with UPDATE_EXCERPTS=1\n\
+                     --- book ---\n{actual}\n--- source ---\n{expected}",
+                    file.display()
+                );
+                changed = true;
+            }
+            rewritten.push_str(&format!("{fence}\n{expected}\n```\n"));
+            checked += 1;
+        }
+        if changed {
+            fs::write(&file, rewritten).unwrap();
+        }
+    }
+    assert!(checked > 0, "the book quotes no code at all");
+}
