@@ -30,8 +30,8 @@ rm -rf "$target" && mkdir -p "$target"
 echo "cargo test --workspace (empty target)..." >&2
 test_clean=$(seconds cargo test --workspace --no-run)
 
-python3 - "$build" "$test_after_build" "$test_clean" "$(nproc)" "$(rustc --version)" <<'PY'
-import re, sys
+python3 - "$build" "$test_after_build" "$test_clean" "$(nproc)" "$(rustc --version)" <<'PY' | python3 bench/replace_section.py docs/benchmarks.md build
+import sys
 build, test_after_build, test_clean, cores, rustc_version = sys.argv[1:]
 section = "\n".join([
     f"Measured by `bench/build-times.sh` with {cores} cores; {rustc_version}; debug profile, crates already downloaded.",
@@ -42,12 +42,5 @@ section = "\n".join([
     f"| `cargo test --workspace` after that build (compiling the tests) | {test_after_build} s |",
     f"| `cargo test --workspace`, empty target folder (compiling only) | {test_clean} s |",
 ])
-path = "docs/benchmarks.md"
-text = open(path, encoding="utf-8").read()
-start, end = "<!-- build results: start -->", "<!-- build results: end -->"
-pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
-if not pattern.search(text):
-    sys.exit(f"{path} has no {start} … {end} section")
-open(path, "w", encoding="utf-8").write(pattern.sub(lambda _: f"{start}\n{section}\n{end}", text))
 print(section)
 PY

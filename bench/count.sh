@@ -48,8 +48,8 @@ for run in $(seq "$runs"); do
 done
 
 python3 - "$tasks" "$runs" "$(uname -srm)" "$(nproc)" "$("$venv/bin/python" --version 2>&1)" \
-  "$(rustc --version)" "${rust_runs[*]}" "${python_runs[*]}" <<'PY'
-import re, statistics, sys
+  "$(rustc --version)" "${rust_runs[*]}" "${python_runs[*]}" <<'PY' | python3 bench/replace_section.py docs/benchmarks.md count
+import statistics, sys
 tasks, runs, system, cores, python_version, rustc_version, rust_raw, python_raw = sys.argv[1:]
 def parse(raw):
     values = raw.split()
@@ -76,13 +76,5 @@ lines = [
     "- Python: " + ", ".join(f"{wall:.2f} s / {mib(peak):.0f} MiB" for wall, peak in python),
 ]
 section = "\n".join(lines)
-path = "docs/benchmarks.md"
-text = open(path, encoding="utf-8").read()
-start, end = "<!-- count results: start -->", "<!-- count results: end -->"
-pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
-if not pattern.search(text):
-    sys.exit(f"{path} has no {start} … {end} section")
-text = pattern.sub(lambda _: f"{start}\n{section}\n{end}", text)
-open(path, "w", encoding="utf-8").write(text)
 print(section)
 PY
