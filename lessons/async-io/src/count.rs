@@ -29,12 +29,17 @@ use tokio_util::task::TaskTracker;
 /// How long each counter waits between `One` and `Two`.
 pub const PAUSE: Duration = Duration::from_secs(1);
 
+/// The most counters `--tasks` accepts: each takes about 440 bytes while it
+/// sleeps, so two million need about 0.9 GiB.
+pub const MAX_TASKS: u32 = 2_000_000;
+
 /// Flags of `count`.
 #[derive(clap::Args, Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Args {
-    /// How many counters run (the original has three).
+    /// How many counters run (the original has three; at most two million,
+    /// about 0.9 GiB).
     #[arg(long, value_name = "N", default_value_t = 3,
-          value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
+          value_parser = clap::value_parser!(u32).range(1..=MAX_TASKS as i64))]
     pub tasks: u32,
 
     /// The synchronous version: plain functions, one after another.
