@@ -28,6 +28,7 @@ use std::time::Duration;
 
 use shared::Context;
 use shared::colors::{NOTE, styled};
+use tokio::io::AsyncReadExt;
 
 /// Files larger than this are not printed: the example is about awaiting,
 /// not about dumping a log file onto the screen.
@@ -59,26 +60,32 @@ pub enum Outcome {
 /// the answer, so other tasks keep running while the disk works.
 pub async fn read_demo(path: &Path) -> Outcome {
     anstream::println!("{}", styled(NOTE, format_args!("(read_demo: reading {})", path.display())));
-    match tokio::fs::metadata(path).await {
-        Ok(metadata) if metadata.is_dir() => {
-            return Outcome::Unreadable(format!("{} is a folder, not a file", path.display()));
-        }
-        Ok(metadata) if metadata.len() > MAX_PRINTED => {
-            return Outcome::Unreadable(format!(
-                "{} is {} bytes; this example prints files of up to {MAX_PRINTED} bytes",
-                path.display(),
-                metadata.len()
-            ));
-        }
-        _ => {}
+    let cannot_read = |error: io::Error| match error.kind() {
+        io::ErrorKind::NotFound => Outcome::NotFound,
+        _ => Outcome::Unreadable(format!("cannot read {}: {error}", path.display())),
+    };
+    if tokio::fs::metadata(path).await.is_ok_and(|metadata| metadata.is_dir()) {
+        return Outcome::Unreadable(format!("{} is a folder, not a file", path.display()));
     }
-    match tokio::fs::read_to_string(path).await {
+    let file = match tokio::fs::File::open(path).await {
+        Ok(file) => file,
+        Err(error) => return cannot_read(error),
+    };
+    // Read one byte past the limit, never more: a device such as /dev/zero
+    // says it is empty and never ends, so its size cannot be trusted.
+    let mut bytes = Vec::new();
+    if let Err(error) = file.take(MAX_PRINTED + 1).read_to_end(&mut bytes).await {
+        return cannot_read(error);
+    }
+    if bytes.len() as u64 > MAX_PRINTED {
+        return Outcome::Unreadable(format!(
+            "{} is larger than {MAX_PRINTED} bytes; this example prints smaller files",
+            path.display()
+        ));
+    }
+    match String::from_utf8(bytes) {
         Ok(text) => Outcome::Contents(text),
-        Err(error) if error.kind() == io::ErrorKind::NotFound => Outcome::NotFound,
-        Err(error) if error.kind() == io::ErrorKind::InvalidData => {
-            Outcome::Unreadable(format!("{} is not UTF-8 text", path.display()))
-        }
-        Err(error) => Outcome::Unreadable(format!("cannot read {}: {error}", path.display())),
+        Err(_) => Outcome::Unreadable(format!("{} is not UTF-8 text", path.display())),
     }
 }
 // ANCHOR_END: read_demo
