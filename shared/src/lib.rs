@@ -135,6 +135,17 @@ where
     }
 }
 
+/// `text` cut to at most `max` characters (not bytes), ending in `…` when
+/// cut: for timeline labels, and for echoing a user's over-long line back.
+pub fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut short: String = text.chars().take(max.saturating_sub(1)).collect();
+    short.push('…');
+    short
+}
+
 /// The single-threaded runtime, its clock paused when `clock` is virtual.
 pub fn runtime(clock: Clock) -> std::io::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread().enable_all().start_paused(clock.is_virtual()).build()
@@ -153,6 +164,14 @@ mod tests {
         assert_ne!(draw(0), draw(1));
         let other_seed = Context::new(Clock::Real, 445);
         assert_ne!(context.rng(0).random_range(0..u64::MAX), other_seed.rng(0).random_range(0..u64::MAX));
+    }
+
+    #[test]
+    fn shorten_counts_characters_not_bytes() {
+        assert_eq!(shorten("counter 1", 20), "counter 1");
+        assert_eq!(shorten("ééééé", 5), "ééééé");
+        assert_eq!(shorten("éééééé", 5), "éééé…");
+        assert_eq!(shorten("abc", 0), "…");
     }
 
     #[test]

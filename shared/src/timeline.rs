@@ -247,8 +247,12 @@ pub fn render(spans: &[Span], width: usize, clock: Clock) -> String {
             cells[first..last].iter_mut().for_each(|cell| *cell = true);
         }
         let bars: String = cells.iter().map(|&busy| if busy { '█' } else { ' ' }).collect();
-        let _ =
-            writeln!(chart, "{:<label_width$} │{}│", shorten(label, MAX_LABEL), colors::paint(*row, bars));
+        let _ = writeln!(
+            chart,
+            "{:<label_width$} │{}│",
+            crate::shorten(label, MAX_LABEL),
+            colors::paint(*row, bars)
+        );
     }
     if rows.len() > MAX_ROWS {
         let _ = writeln!(chart, "{:label_width$}  … and {} more rows", "", rows.len() - MAX_ROWS);
@@ -350,17 +354,6 @@ fn format_time(time: Duration, step: f64) -> String {
     // Steps are 1, 2 or 5 times a power of ten, so this many decimals show them exactly.
     let decimals = if step >= 1.0 { 0 } else { (-step.log10()).ceil() as usize };
     format!("{:.decimals$}s", time.as_secs_f64())
-}
-
-/// `label` cut to `max` characters, with an ellipsis when cut.
-fn shorten(label: &str, max: usize) -> String {
-    if label.chars().count() <= max {
-        label.to_string()
-    } else {
-        let mut short: String = label.chars().take(max - 1).collect();
-        short.push('…');
-        short
-    }
 }
 
 #[cfg(test)]

@@ -164,10 +164,10 @@ async fn read_numbers<R: AsyncRead + Unpin>(
             }
             Seconds::TooLarge => anstream::eprintln!(
                 "{} is too large: the worker sleeps at most {MAX_SECONDS} seconds (one day). Try again.",
-                shorten(line.trim())
+                shared::shorten(line.trim(), 40)
             ),
             Seconds::NotANumber => {
-                anstream::println!("{:?} is not a number: no more input.", shorten(&line));
+                anstream::println!("{:?} is not a number: no more input.", shared::shorten(&line, 40));
                 break;
             }
         }
@@ -257,12 +257,3 @@ async fn process(item: Item, out: &Path, stop_now: &CancellationToken, context: 
     }
 }
 // ANCHOR_END: worker
-
-/// At most 40 characters of a line, for messages about it.
-fn shorten(line: &str) -> String {
-    if line.chars().count() <= 40 {
-        line.to_string()
-    } else {
-        format!("{}…", line.chars().take(39).collect::<String>())
-    }
-}
