@@ -5,15 +5,18 @@
 #
 # Each run is measured by /usr/bin/time -v (wall time and peak resident
 # memory), alternating Rust and Python so that both see the same machine.
-# The medians, and every run, replace the "count" section of
-# docs/benchmarks.md. Needs: cargo, python3 with venv, GNU time
-# (Debian: apt-get install time python3-venv).
+# Then hyperfine times ten more runs of the Rust side (the Python side takes
+# half a minute a run), for the spread. The medians, the spread, and every
+# run replace the "count" section of docs/benchmarks.md. Needs: cargo,
+# python3 with venv, GNU time, hyperfine
+# (Debian: apt-get install time python3-venv hyperfine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tasks=${1:-1000000}
 runs=${2:-3}
 
 command -v /usr/bin/time >/dev/null || { echo "needs GNU time at /usr/bin/time (apt-get install time)" >&2; exit 1; }
+command -v hyperfine >/dev/null || { echo "needs hyperfine (apt-get install hyperfine)" >&2; exit 1; }
 
 echo "building the release binary..." >&2
 cargo build --release --quiet -p async-io
@@ -47,10 +50,16 @@ for run in $(seq "$runs"); do
   python_runs+=("$(measure "${python[@]}")")
 done
 
+echo "hyperfine: 10 runs of rust" >&2
+spread=$(mktemp)
+hyperfine --runs 10 --warmup 1 -N --export-json "$spread" "${rust[*]}" >/dev/null 2>&1
+
 python3 - "$tasks" "$runs" "$(uname -srm)" "$(nproc)" "$("$venv/bin/python" --version 2>&1)" \
-  "$(rustc --version)" "${rust_runs[*]}" "${python_runs[*]}" <<'PY' | python3 bench/replace_section.py docs/benchmarks.md count
-import statistics, sys
-tasks, runs, system, cores, python_version, rustc_version, rust_raw, python_raw = sys.argv[1:]
+  "$(rustc --version)" "${rust_runs[*]}" "${python_runs[*]}" "$spread" "$(hyperfine --version)" \
+  <<'PY' | python3 bench/replace_section.py docs/benchmarks.md count
+import json, statistics, sys
+tasks, runs, system, cores, python_version, rustc_version, rust_raw, python_raw, spread_path, hyperfine_version = sys.argv[1:]
+spread = json.load(open(spread_path))["results"][0]
 def parse(raw):
     values = raw.split()
     return [(float(values[i]), int(values[i + 1])) for i in range(0, len(values), 2)]
@@ -74,6 +83,10 @@ lines = [
     "",
     "- Rust: " + ", ".join(f"{wall:.2f} s / {mib(peak):.0f} MiB" for wall, peak in rust),
     "- Python: " + ", ".join(f"{wall:.2f} s / {mib(peak):.0f} MiB" for wall, peak in python),
+    "",
+    f"The spread of the Rust side, from `hyperfine --runs 10 --warmup 1 -N` ({hyperfine_version}):",
+    f"mean {spread['mean']:.3f} s ± {spread['stddev']:.3f} s, median {spread['median']:.3f} s,",
+    f"range {spread['min']:.3f} s to {spread['max']:.3f} s.",
 ]
 section = "\n".join(lines)
 print(section)

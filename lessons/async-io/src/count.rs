@@ -139,6 +139,12 @@ async fn count_all_async(args: &Args, context: &Context) {
     for id in 0..args.tasks {
         let counter = Counter::new(id, args, context);
         counters.spawn(count(counter, counter.span(context)));
+        // New! A million spawns make a long loop with no `.await`, and on one
+        // thread a loop that never yields starves the tasks it has started,
+        // just as `--blocking` does. Spending tokio's cooperative budget
+        // yields every 128 or so turns, so the first counters start their
+        // timers while the rest are still being created.
+        tokio::task::coop::consume_budget().await;
     }
     counters.close(); // no more counters will be added...
     counters.wait().await; // ...so this returns when the last one is done
