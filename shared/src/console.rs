@@ -140,16 +140,19 @@ impl<R: AsyncRead + Unpin> Console<R> {
 
     /// Prints `prompt` (no newline) and waits for a line: `await ainput(prompt)`.
     pub async fn prompt(&mut self, prompt: &str) -> Input {
-        {
-            // A block, so the stdout lock is gone before the await (a lock
-            // held across an await would make this future unsendable).
-            let mut stdout = anstream::stdout().lock();
-            // A closed stdout must not stop the reading: ignore write errors here.
-            let _ = write!(stdout, "{prompt}");
-            let _ = stdout.flush();
-        }
+        show_prompt(prompt);
         self.read_line().await
     }
+}
+
+/// Prints `prompt` with no newline and flushes it, so it shows before the
+/// user types. Also for showing the prompt again after other output has
+/// pushed it off the current line.
+pub fn show_prompt(prompt: &str) {
+    let mut stdout = anstream::stdout().lock();
+    // A closed stdout must not stop the program: ignore write errors here.
+    let _ = write!(stdout, "{prompt}");
+    let _ = stdout.flush();
 }
 
 /// A line read as a whole number of seconds (the input-worker examples).

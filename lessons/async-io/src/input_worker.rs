@@ -33,7 +33,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use shared::colors::paint;
-use shared::console::{Console, Input, Seconds, parse_seconds};
+use shared::console::{Console, Input, Seconds, parse_seconds, show_prompt};
 use shared::interrupt::TwoStageStop;
 use shared::{Context, Failure};
 use tokio::io::AsyncRead;
@@ -95,7 +95,7 @@ where
     // An unbounded queue, like `asyncio.Queue()`: typing never waits.
     let (queue, items) = mpsc::unbounded_channel();
     anstream::println!("Starting work");
-    let worker = tokio::spawn(worker(items, args.out.clone(), stop.now.clone(), context.clone()));
+    let worker = tokio::spawn(worker(items, args.out.clone(), stop.clone(), context.clone()));
     let input = tokio::spawn(read_numbers(console, queue, stop.input.clone()));
 
     // The manager: wait for input to end...
@@ -185,9 +185,10 @@ async fn read_numbers<R: AsyncRead + Unpin>(
 async fn worker(
     mut items: mpsc::UnboundedReceiver<Item>,
     out: PathBuf,
-    stop_now: CancellationToken,
+    stop: TwoStageStop,
     context: Context,
 ) -> Report {
+    let TwoStageStop { input: input_over, now: stop_now } = stop;
     let mut report = Report::default();
     loop {
         let item = tokio::select! {
@@ -199,7 +200,14 @@ async fn worker(
             },
         };
         match process(item, &out, &stop_now, &context).await {
-            Processed::Written(path) => report.written.push(path),
+            Processed::Written(path) => {
+                report.written.push(path);
+                // Our line pushed the prompt away; show it again while the
+                // user may still be typing.
+                if !input_over.is_cancelled() {
+                    show_prompt(PROMPT);
+                }
+            }
             Processed::Failed(message) => anstream::eprintln!("{}", paint(item.index, message)),
             Processed::Stopped => {
                 report.not_processed.push(item.seconds);
