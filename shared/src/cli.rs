@@ -14,6 +14,9 @@
 use crate::colors::ColorWhen;
 use crate::timing::Clock;
 
+/// Where `--help` lists these flags, apart from each example's own.
+const HEADING: &str = "Flags of every lesson";
+
 /// The seed when none is given: the one Real Python's asyncio walkthrough uses.
 pub const DEFAULT_SEED: u64 = 444;
 
@@ -23,20 +26,20 @@ pub const DEFAULT_SEED: u64 = 444;
 #[derive(clap::Args, Clone, Debug, PartialEq, Eq)]
 pub struct CommonArgs {
     /// Seed for every random choice: the same seed gives the same output.
-    #[arg(long, global = true, value_name = "N", default_value_t = DEFAULT_SEED)]
+    #[arg(long, global = true, value_name = "N", default_value_t = DEFAULT_SEED, help_heading = HEADING)]
     pub seed: u64,
 
     /// Color the output: `auto` colors a terminal unless NO_COLOR is set.
-    #[arg(long, global = true, value_name = "WHEN", value_enum, default_value_t = ColorWhen::Auto)]
+    #[arg(long, global = true, value_name = "WHEN", value_enum, default_value_t = ColorWhen::Auto, help_heading = HEADING)]
     pub color: ColorWhen,
 
     /// After the run, draw a chart of who ran when.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = HEADING)]
     pub timeline: bool,
 
     /// Run on a virtual clock that jumps ahead whenever every task waits:
     /// hours of waiting finish at once, and printed times are the simulated ones.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = HEADING)]
     pub instant: bool,
 }
 
