@@ -96,3 +96,47 @@ impl TwoStageStop {
         stop
     }
 }
+
+#[cfg(all(test, unix))]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    /// Sends this process a real SIGINT, as a terminal's Ctrl-C does.
+    fn press_ctrl_c() {
+        let status = std::process::Command::new("kill")
+            .args(["-INT", &std::process::id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(status.success());
+    }
+
+    /// Waits for `token`; the timeout only turns a hang into a failure.
+    async fn cancelled(token: &CancellationToken, what: &str) {
+        tokio::time::timeout(Duration::from_secs(10), token.cancelled())
+            .await
+            .unwrap_or_else(|_| panic!("{what} was never cancelled"));
+    }
+
+    // One test for both cases: a signal reaches every listener in the
+    // process, so two tests pressing Ctrl-C at once would see each other's.
+    #[tokio::test]
+    async fn ctrl_c_stops_input_first_then_everything() {
+        // While typing: the first press ends input only, the second stops all.
+        let stop = TwoStageStop::on_ctrl_c();
+        tokio::task::yield_now().await; // the listener is waiting
+        press_ctrl_c();
+        cancelled(&stop.input, "input").await;
+        assert!(!stop.now.is_cancelled(), "one press must not stop the queue");
+        press_ctrl_c();
+        cancelled(&stop.now, "now").await;
+
+        // Input already over: nothing to stop gently, so one press stops all.
+        let stop = TwoStageStop::on_ctrl_c();
+        stop.input.cancel();
+        tokio::task::yield_now().await;
+        press_ctrl_c();
+        cancelled(&stop.now, "now").await;
+    }
+}
