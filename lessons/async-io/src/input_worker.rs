@@ -200,19 +200,17 @@ async fn worker(
             },
         };
         match process(item, &out, &stop_now, &context).await {
-            Processed::Written(path) => {
-                report.written.push(path);
-                // Our line pushed the prompt away; show it again while the
-                // user may still be typing.
-                if !input_over.is_cancelled() {
-                    show_prompt(PROMPT);
-                }
-            }
-            Processed::Failed(message) => anstream::eprintln!("{}", paint(item.index, message)),
+            Processed::Written(path) => report.written.push(path),
+            Processed::Failed(message) => anstream::eprintln!("\n{}", paint(item.index, message)),
             Processed::Stopped => {
                 report.not_processed.push(item.seconds);
                 break;
             }
+        }
+        // Our line pushed the prompt away; show it again while the user may
+        // still be typing.
+        if !input_over.is_cancelled() {
+            show_prompt(PROMPT);
         }
     }
     // After a stop-now, list what was still queued rather than lose it silently.
