@@ -96,9 +96,11 @@ impl Default for Args {
 }
 
 impl Args {
-    /// The clock `chess` runs on: virtual unless `--realtime`.
-    pub fn clock(&self) -> Clock {
-        if self.realtime { Clock::Real } else { Clock::Virtual }
+    /// The clock `chess` runs on: virtual, unless `--realtime` asks for the
+    /// clock the common flags chose (and if that is `--instant`'s virtual
+    /// one, [`run`] refuses the contradiction).
+    pub fn clock(&self, requested: Clock) -> Clock {
+        if self.realtime { requested } else { Clock::Virtual }
     }
 
     /// How long `simulated` takes on the run's clock: divided by `--speed`

@@ -39,7 +39,7 @@ fn main() -> ExitCode {
     let Cli { common, example } = Cli::parse();
     // `chess` plays 12 simulated hours: it is on the virtual clock unless `--realtime`.
     let clock = match &example {
-        Example::Chess(args) if !args.realtime => args.clock(),
+        Example::Chess(args) => args.clock(common.clock()),
         _ => common.clock(),
     };
     shared::launch(&common, clock, |context| async move {
