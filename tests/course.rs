@@ -110,6 +110,30 @@ fn the_index_lists_every_lesson_example_seed_and_command() {
 }
 
 #[test]
+fn the_index_takes_help_and_refuses_unknown_arguments() {
+    let help = Command::cargo_bin("course").unwrap().arg("--help").output().unwrap();
+    assert!(help.status.success());
+    assert!(String::from_utf8(help.stdout).unwrap().contains("Usage: course"));
+    let unknown = Command::cargo_bin("course").unwrap().arg("--bogus").output().unwrap();
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8(unknown.stderr).unwrap().contains("unexpected argument '--bogus'"));
+}
+
+/// `/dev/full` accepts nothing: every write fails with "no space left".
+#[cfg(target_os = "linux")]
+#[test]
+fn the_index_on_a_full_disk_ends_with_one_line_and_exit_code_1() {
+    let full = fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let output =
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("course")).stdout(full).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8(output.stderr).unwrap(),
+        "error: cannot write to standard output: No space left on device (os error 28)\n"
+    );
+}
+
+#[test]
 fn every_built_lesson_has_a_chapter_in_english_and_russian() {
     for lesson in LESSONS.iter().filter(|lesson| lesson.built) {
         for language in ["en", "ru"] {

@@ -6,10 +6,16 @@
 //! flushed to disk and then *renamed* over the real name. A rename within one
 //! folder replaces the name in one step (on Linux, macOS and Windows), so a
 //! reader sees the old file or the whole new one, never a part.
+//!
+//! The temporary name is unique to the writer (its process id and a counter),
+//! so two writers of the same file, such as a job redone by a second worker
+//! while the first is still writing, never write into each other's
+//! temporary file: the last rename wins, and both wrote whole files.
 
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Writes `contents` to `path` atomically (see the module docs).
 ///
@@ -29,15 +35,25 @@ pub fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
     renamed
 }
 
-/// `dir/.name.tmp` beside `dir/name`: same folder, so the rename cannot cross
-/// file systems; hidden, so nobody mistakes it for a result.
+/// [`write_atomically`] on tokio's blocking threads, for async code: the
+/// runtime's thread goes on running tasks while the disk works.
+pub async fn write_atomically_async(path: PathBuf, contents: Vec<u8>) -> io::Result<()> {
+    tokio::task::spawn_blocking(move || write_atomically(&path, &contents))
+        .await
+        .map_err(|join_error| io::Error::other(join_error.to_string()))?
+}
+
+/// `dir/.name.<pid>-<n>.tmp` beside `dir/name`: same folder, so the rename
+/// cannot cross file systems; hidden, so nobody mistakes it for a result;
+/// unique to this writer (see the module docs).
 fn temporary_path(path: &Path) -> io::Result<PathBuf> {
+    static WRITES: AtomicU64 = AtomicU64::new(0);
     let name = path.file_name().ok_or_else(|| {
         io::Error::new(io::ErrorKind::InvalidInput, format!("{} is not a file path", path.display()))
     })?;
     let mut temporary_name = std::ffi::OsString::from(".");
     temporary_name.push(name);
-    temporary_name.push(".tmp");
+    temporary_name.push(format!(".{}-{}.tmp", std::process::id(), WRITES.fetch_add(1, Ordering::Relaxed)));
     Ok(path.with_file_name(temporary_name))
 }
 
@@ -75,6 +91,37 @@ mod tests {
         let mut names: Vec<_> = fs::read_dir(&dir).unwrap().map(|entry| entry.unwrap().file_name()).collect();
         names.sort();
         assert_eq!(names, ["taken"]);
+        fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn writers_of_the_same_file_use_different_temporary_names() {
+        let path = Path::new("out").join("3.txt");
+        let first = temporary_path(&path).unwrap();
+        let second = temporary_path(&path).unwrap();
+        assert_ne!(first, second);
+        assert_eq!(first.parent(), path.parent());
+        assert!(first.file_name().unwrap().to_string_lossy().starts_with(".3.txt."));
+    }
+
+    #[test]
+    fn concurrent_writers_of_one_file_both_succeed_and_leave_a_whole_file() {
+        let dir = scratch("race");
+        let path = dir.join("7.txt");
+        std::thread::scope(|scope| {
+            for writer in 0..8 {
+                let path = &path;
+                scope.spawn(move || {
+                    for _ in 0..50 {
+                        write_atomically(path, format!("Hello from writer {writer}!").as_bytes()).unwrap();
+                    }
+                });
+            }
+        });
+        let text = fs::read_to_string(&path).unwrap();
+        assert!(text.starts_with("Hello from writer ") && text.ends_with('!'), "{text}");
+        let names: Vec<_> = fs::read_dir(&dir).unwrap().map(|entry| entry.unwrap().file_name()).collect();
+        assert_eq!(names, ["7.txt"]);
         fs::remove_dir_all(dir).unwrap();
     }
 

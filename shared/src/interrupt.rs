@@ -2,108 +2,338 @@
 //!
 //! By default Ctrl-C ends a process wherever it is: half-way through writing a
 //! file, with items still queued. Programs that hold work stop in two steps
-//! instead, and this module gives them both as [`CancellationToken`]s:
+//! instead ([`TwoStageStop`]):
 //!
-//! 1. the first Ctrl-C cancels [`TwoStageStop::input`]: take no more work,
-//!    finish what is queued;
-//! 2. the second cancels [`TwoStageStop::now`]: drop what is left and stop at
-//!    once, leaving no half-done item behind.
+//! 1. the first Ctrl-C triggers [`TwoStageStop::input`]: take no more work,
+//!    finish what is queued (when nothing is, the program simply ends);
+//! 2. the second triggers [`TwoStageStop::now`]: drop what is left and stop
+//!    at once, leaving no half-done item behind;
+//! 3. a third, for a program that does not listen, exits with code 130.
 //!
-//! When input has already ended by itself (the program cancelled `input`
-//! when it read the last line), there is nothing left to stop gently, so the
-//! first Ctrl-C goes straight to step 2.
+//! Each stage is a [`Stage`]: a flag that a thread can block on
+//! ([`Stage::wait`]), a task can await ([`Stage::triggered`], on any
+//! executor) and a loop can check ([`Stage::is_triggered`]).
+//!
+//! Presses come from the `ctrlc` crate: its signal handler (Unix) or console
+//! handler (Windows) wakes a plain thread once per press. Two presses in
+//! quick succession are two presses; nothing merges them, as tokio's signal
+//! stream does.
 
 use std::io;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, OnceLock, PoisonError};
+use std::time::Duration;
 
-use tokio_util::sync::CancellationToken;
+use tokio::sync::Notify;
 
-/// Ctrl-C presses, one after another, on every platform tokio supports.
-///
-/// This is a stream of presses rather than [`tokio::signal::ctrl_c`] called in
-/// a loop: that function only sees presses made after each call, so a second
-/// Ctrl-C that comes quickly could slip between two calls and be lost.
+/// A flag that is set once and then stays set, which threads, tasks and
+/// loops can wait for or check.
+#[derive(Clone, Debug, Default)]
+pub struct Stage {
+    inner: Arc<StageInner>,
+}
+
+#[derive(Debug, Default)]
+struct StageInner {
+    triggered: Mutex<bool>,
+    changed: Condvar,
+    notify: Notify,
+}
+
+impl Stage {
+    /// A stage not triggered yet.
+    pub fn new() -> Stage {
+        Stage::default()
+    }
+
+    /// Sets the flag and wakes every waiter. Later calls do nothing.
+    pub fn trigger(&self) {
+        let mut triggered = self.inner.triggered.lock().unwrap_or_else(PoisonError::into_inner);
+        *triggered = true;
+        self.inner.changed.notify_all();
+        self.inner.notify.notify_waiters();
+    }
+
+    /// Whether the flag is set.
+    pub fn is_triggered(&self) -> bool {
+        *self.inner.triggered.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Blocks this thread until the flag is set.
+    pub fn wait(&self) {
+        let triggered = self.inner.triggered.lock().unwrap_or_else(PoisonError::into_inner);
+        let _set =
+            self.inner.changed.wait_while(triggered, |set| !*set).unwrap_or_else(PoisonError::into_inner);
+    }
+
+    /// Blocks this thread until the flag is set or `timeout` has passed;
+    /// says whether it is set.
+    pub fn wait_timeout(&self, timeout: Duration) -> bool {
+        let triggered = self.inner.triggered.lock().unwrap_or_else(PoisonError::into_inner);
+        let (set, _) = self
+            .inner
+            .changed
+            .wait_timeout_while(triggered, timeout, |set| !*set)
+            .unwrap_or_else(PoisonError::into_inner);
+        *set
+    }
+
+    /// Runs `work` unless the flag is set first: then `work` is dropped
+    /// where it waits, the span this runs in is marked as stopped before its
+    /// end (see [`abandon_current`](crate::timeline::abandon_current)), and
+    /// the answer is `None`. Use it around waits that are safe to cut short,
+    /// such as a sleep before anything was written.
+    pub async fn cut_short<F: std::future::Future>(&self, work: F) -> Option<F::Output> {
+        tokio::select! {
+            biased; // a stop wins over work that is also done
+            () = self.triggered() => {
+                crate::timeline::abandon_current();
+                None
+            }
+            output = work => Some(output),
+        }
+    }
+
+    /// Waits, without blocking the thread, until the flag is set. Works in
+    /// any executor: it only needs wakers.
+    pub async fn triggered(&self) {
+        loop {
+            let notified = self.inner.notify.notified();
+            let mut notified = std::pin::pin!(notified);
+            // Register before checking, so that a trigger in between is seen.
+            notified.as_mut().enable();
+            if self.is_triggered() {
+                return;
+            }
+            notified.await;
+        }
+    }
+}
+
+/// Every Ctrl-C press this process has had, counted.
+#[derive(Debug, Default)]
+struct Presses {
+    count: Mutex<u64>,
+    changed: Condvar,
+    notify: Notify,
+}
+
+static PRESSES: OnceLock<Presses> = OnceLock::new();
+static HANDLER: OnceLock<Result<(), String>> = OnceLock::new();
+
+/// Catches Ctrl-C for the whole process, once.
+fn presses() -> io::Result<&'static Presses> {
+    let presses = PRESSES.get_or_init(Presses::default);
+    let installed = HANDLER.get_or_init(|| {
+        ctrlc::set_handler(|| {
+            let presses = PRESSES.get_or_init(Presses::default);
+            *presses.count.lock().unwrap_or_else(PoisonError::into_inner) += 1;
+            presses.changed.notify_all();
+            presses.notify.notify_waiters();
+        })
+        .map_err(|error| error.to_string())
+    });
+    match installed {
+        Ok(()) => Ok(presses),
+        Err(why) => Err(io::Error::other(why.clone())),
+    }
+}
+
+/// One listener's view of the presses: each press is seen exactly once.
 #[derive(Debug)]
 pub struct CtrlC {
-    #[cfg(unix)]
-    presses: tokio::signal::unix::Signal,
-    #[cfg(windows)]
-    presses: tokio::signal::windows::CtrlC,
+    presses: &'static Presses,
+    seen: u64,
 }
 
 impl CtrlC {
-    /// Starts catching Ctrl-C: from now on it no longer kills the process.
-    /// Must be called inside the runtime.
+    /// Starts catching Ctrl-C, if that was not done yet: from now on it no
+    /// longer kills the process. Only presses after this call are seen.
     pub fn catch() -> io::Result<CtrlC> {
-        #[cfg(unix)]
-        let presses = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?;
-        #[cfg(windows)]
-        let presses = tokio::signal::windows::ctrl_c()?;
-        Ok(CtrlC { presses })
+        let presses = presses()?;
+        let seen = *presses.count.lock().unwrap_or_else(PoisonError::into_inner);
+        Ok(CtrlC { presses, seen })
     }
 
-    /// Waits for the next press. `None` means no more can come.
-    pub async fn pressed(&mut self) -> Option<()> {
-        self.presses.recv().await
+    /// Blocks this thread until the next press this listener has not seen.
+    pub fn wait(&mut self) {
+        let count = self.presses.count.lock().unwrap_or_else(PoisonError::into_inner);
+        let _count = self
+            .presses
+            .changed
+            .wait_while(count, |count| *count <= self.seen)
+            .unwrap_or_else(PoisonError::into_inner);
+        self.seen += 1;
+    }
+
+    /// Waits, without blocking the thread, for the next press.
+    pub async fn pressed(&mut self) {
+        loop {
+            let notified = self.presses.notify.notified();
+            let mut notified = std::pin::pin!(notified);
+            notified.as_mut().enable();
+            if *self.presses.count.lock().unwrap_or_else(PoisonError::into_inner) > self.seen {
+                self.seen += 1;
+                return;
+            }
+            notified.await;
+        }
     }
 }
 
-/// The two tokens of a two-step stop; see the module docs.
+/// The two stages of a two-step stop; see the module docs.
 #[derive(Clone, Debug, Default)]
 pub struct TwoStageStop {
-    /// Cancelled when input is over: by the first Ctrl-C, or by the program
-    /// itself when the input ended on its own.
-    pub input: CancellationToken,
-    /// Cancelled by the Ctrl-C that asks to stop at once.
-    pub now: CancellationToken,
+    /// Triggered when input is over: by the first Ctrl-C, or by the program
+    /// itself when its input ended on its own.
+    pub input: Stage,
+    /// Triggered by the Ctrl-C that asks to stop at once.
+    pub now: Stage,
 }
 
 impl TwoStageStop {
-    /// Tokens that nothing but the program cancels (for tests).
+    /// Stages that nothing but the program triggers (for tests).
     pub fn new() -> TwoStageStop {
         TwoStageStop::default()
     }
 
-    /// Tokens cancelled by Ctrl-C, from a task spawned here. If Ctrl-C cannot
-    /// be caught, a warning says so and it keeps its default effect.
-    pub fn on_ctrl_c() -> TwoStageStop {
+    /// Stages triggered by Ctrl-C, from a thread started here.
+    ///
+    /// `pending` tells how many items are still to do (queued or in hand);
+    /// the message of the first press depends on it. If Ctrl-C cannot be
+    /// caught, a warning says so and it keeps its default effect.
+    pub fn on_ctrl_c(pending: impl Fn() -> usize + Send + 'static) -> TwoStageStop {
         let stop = TwoStageStop::new();
-        let listener = stop.clone();
         let mut ctrl_c = match CtrlC::catch() {
             Ok(ctrl_c) => ctrl_c,
             Err(error) => {
-                anstream::eprintln!(
-                    "warning: cannot catch Ctrl-C here ({error}); it stops the program at once"
-                );
+                crate::eprintln!("warning: cannot catch Ctrl-C here ({error}); it stops the program at once");
                 return stop;
             }
         };
-        tokio::spawn(async move {
-            if ctrl_c.pressed().await.is_none() {
-                return;
+        let listener = stop.clone();
+        let spawned = std::thread::Builder::new().name("ctrl-c".into()).spawn(move || {
+            loop {
+                ctrl_c.wait();
+                listener.press(pending());
             }
-            if !listener.input.is_cancelled() {
-                listener.input.cancel();
-                anstream::eprintln!(
-                    "\nCtrl-C: no more input; finishing the queue. Press Ctrl-C again to stop at once."
-                );
-                if ctrl_c.pressed().await.is_none() {
-                    return;
-                }
-            }
-            anstream::eprintln!("\nCtrl-C: stopping now.");
-            listener.now.cancel();
         });
+        if let Err(error) = spawned {
+            crate::eprintln!("warning: cannot listen for Ctrl-C ({error})");
+        }
         stop
+    }
+
+    /// What one press does, given how many items are still to do.
+    fn press(&self, pending: usize) {
+        if !self.input.is_triggered() {
+            self.input.trigger();
+            if pending == 0 {
+                crate::eprintln!("Ctrl-C: no more input, and nothing is left to do.");
+            } else {
+                crate::eprintln!(
+                    "Ctrl-C: no more input; finishing {} first. Press Ctrl-C again to stop at once.",
+                    crate::timing::plural(pending as u64, "item", "items")
+                );
+            }
+        } else if !self.now.is_triggered() {
+            self.now.trigger();
+            crate::eprintln!("Ctrl-C: stopping now.");
+        } else {
+            crate::eprintln!("Ctrl-C: exiting.");
+            std::process::exit(130);
+        }
     }
 }
 
-#[cfg(all(test, unix))]
-mod tests {
-    use std::time::Duration;
+/// A count of items still to do, shared between the code that queues them
+/// and the code that finishes them, for [`TwoStageStop::on_ctrl_c`].
+#[derive(Clone, Debug, Default)]
+pub struct Pending {
+    count: Arc<AtomicUsize>,
+}
 
+impl Pending {
+    /// Zero items.
+    pub fn new() -> Pending {
+        Pending::default()
+    }
+
+    /// One more item to do.
+    pub fn add(&self) {
+        self.count.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// One item done (or given up).
+    pub fn done(&self) {
+        let _ = self.count.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |count| count.checked_sub(1));
+    }
+
+    /// How many are left.
+    pub fn get(&self) -> usize {
+        self.count.load(Ordering::SeqCst)
+    }
+}
+
+#[cfg(test)]
+mod tests {
     use super::*;
 
-    /// Sends this process a real SIGINT, as a terminal's Ctrl-C does.
+    #[test]
+    fn a_stage_wakes_threads_and_tasks() {
+        let stage = Stage::new();
+        assert!(!stage.wait_timeout(Duration::from_millis(1)));
+        let thread = {
+            let stage = stage.clone();
+            std::thread::spawn(move || stage.wait())
+        };
+        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let task = {
+            let stage = stage.clone();
+            runtime.spawn(async move { stage.triggered().await })
+        };
+        stage.trigger();
+        thread.join().unwrap();
+        runtime.block_on(task).unwrap();
+        assert!(stage.is_triggered() && stage.wait_timeout(Duration::ZERO));
+    }
+
+    #[test]
+    fn the_first_press_closes_input_and_the_second_stops_now() {
+        let capture = crate::output::Capture::start();
+        let stop = TwoStageStop::new();
+        stop.press(3);
+        assert!(stop.input.is_triggered() && !stop.now.is_triggered());
+        stop.press(3);
+        assert!(stop.now.is_triggered());
+        let texts = capture.texts();
+        assert!(texts[0].contains("finishing 3 items first"), "{texts:?}");
+        assert_eq!(texts[1], "Ctrl-C: stopping now.");
+    }
+
+    #[test]
+    fn with_nothing_to_do_the_first_press_says_so() {
+        let capture = crate::output::Capture::start();
+        let stop = TwoStageStop::new();
+        stop.press(0);
+        assert_eq!(capture.texts(), ["Ctrl-C: no more input, and nothing is left to do."]);
+    }
+
+    #[test]
+    fn pending_never_goes_below_zero() {
+        let pending = Pending::new();
+        pending.add();
+        pending.done();
+        pending.done();
+        assert_eq!(pending.get(), 0);
+    }
+}
+
+/// Real SIGINTs sent to this test process, as a terminal's Ctrl-C does.
+#[cfg(all(test, unix))]
+mod signals {
+    use super::*;
+
     fn press_ctrl_c() {
         let status = std::process::Command::new("kill")
             .args(["-INT", &std::process::id().to_string()])
@@ -112,31 +342,31 @@ mod tests {
         assert!(status.success());
     }
 
-    /// Waits for `token`; the timeout only turns a hang into a failure.
-    async fn cancelled(token: &CancellationToken, what: &str) {
-        tokio::time::timeout(Duration::from_secs(10), token.cancelled())
-            .await
-            .unwrap_or_else(|_| panic!("{what} was never cancelled"));
-    }
-
-    // One test for both cases: a signal reaches every listener in the
-    // process, so two tests pressing Ctrl-C at once would see each other's.
-    #[tokio::test]
-    async fn ctrl_c_stops_input_first_then_everything() {
-        // While typing: the first press ends input only, the second stops all.
-        let stop = TwoStageStop::on_ctrl_c();
-        tokio::task::yield_now().await; // the listener is waiting
+    // One test: a signal reaches every listener in the process, so two tests
+    // pressing Ctrl-C at once would see each other's presses.
+    #[test]
+    fn two_quick_presses_are_two_presses_for_threads_and_tasks() {
+        let mut thread_listener = CtrlC::catch().unwrap();
+        let mut task_listener = CtrlC::catch().unwrap();
+        let stop = TwoStageStop::on_ctrl_c(|| 1);
+        // Back to back: the second kill starts as soon as the first returns.
         press_ctrl_c();
-        cancelled(&stop.input, "input").await;
-        assert!(!stop.now.is_cancelled(), "one press must not stop the queue");
         press_ctrl_c();
-        cancelled(&stop.now, "now").await;
-
-        // Input already over: nothing to stop gently, so one press stops all.
-        let stop = TwoStageStop::on_ctrl_c();
-        stop.input.cancel();
-        tokio::task::yield_now().await;
-        press_ctrl_c();
-        cancelled(&stop.now, "now").await;
+        let thread = std::thread::spawn(move || {
+            thread_listener.wait();
+            thread_listener.wait();
+        });
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+        runtime.block_on(async {
+            let both = async {
+                task_listener.pressed().await;
+                task_listener.pressed().await;
+            };
+            // The timeout only turns a hang into a failure.
+            tokio::time::timeout(Duration::from_secs(10), both).await.expect("a task sees two presses");
+        });
+        thread.join().unwrap();
+        assert!(stop.now.wait_timeout(Duration::from_secs(10)), "two presses must reach the second stage");
+        assert!(stop.input.is_triggered());
     }
 }

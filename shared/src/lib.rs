@@ -1,60 +1,131 @@
-//! What every lesson of the course uses.
+//! What every lesson of the course uses, whatever runs its code: a tokio
+//! runtime, plain threads, child processes, or a hand-written event loop.
 //!
-//! - [`timing`]: a stopwatch on tokio's clock and the `executed in X seconds` footer;
-//! - [`colors`]: one color per task, off when output is not a terminal;
-//! - [`timeline`]: spans recorded during a run, drawn after it as a text Gantt chart;
-//! - [`console`]: lines from stdin without blocking the runtime (`aioconsole.ainput`);
-//! - [`interrupt`]: Ctrl-C in two steps (finish the queue, then stop at once);
+//! An example body holds the lesson and nothing else. What makes it visible
+//! is applied from outside:
+//!
+//! - [`output`]: `println!` in the color of the task that prints (import
+//!   [`println!`] in place of std's), failing cleanly when stdout is gone;
+//! - [`timeline`]: a [`span`] per task, thread or process, applied to a
+//!   future with [`Instrument::instrument`] or to a closure with
+//!   [`Span::in_scope`], drawn after the run as a text Gantt chart;
+//! - [`launch`]: [`run_blocking`] and [`run_async`] run an example on the
+//!   runtime it declares, on the real clock or the virtual one (`--instant`),
+//!   print its footer and chart, and turn its outcome into an exit code;
+//! - [`timing`]: the run's clock, a stopwatch on it, and the footer;
+//! - [`cli`]: the common flags, in groups an example takes only if they do
+//!   something there;
+//! - [`console`]: lines and numbers from stdin, async (`aioconsole.ainput`)
+//!   or blocking, with every bad line answered;
+//! - [`interrupt`]: Ctrl-C in two steps (finish the queue, then stop at
+//!   once), for tasks and threads alike;
+//! - [`process`]: worker processes that are copies of the lesson binary;
 //! - [`files`]: writing a file so that nobody ever sees half of it;
-//! - [`cli`]: the common flags, and [`launch`], which builds the runtime they ask for.
+//! - [`random`]: a seeded generator per task, with a stream that stays stable;
+//! - [`testing`]: what tests use to read an example's bars and lines.
+//!
+//! ## A synchronous example
+//!
+//! No runtime: plain calls, each in its own row of the chart.
+//!
+//! ```
+//! use std::time::Duration;
+//! use shared::{Options, println, run_blocking, span};
+//!
+//! fn count() {
+//!     println!("One");
+//!     std::thread::sleep(Duration::from_millis(10));
+//!     println!("Two");
+//! }
+//!
+//! let code = run_blocking(Options::new().footer("count executed in"), || {
+//!     for row in 0..3 {
+//!         span(row, "count()").in_scope(count);
+//!     }
+//!     Ok(())
+//! });
+//! assert_eq!(code, std::process::ExitCode::SUCCESS);
+//! ```
+//!
+//! ## Threads
+//!
+//! Spans made on the main thread are moved into the threads; what each
+//! thread prints takes its row's color, and its bar lands on the same chart.
+//!
+//! ```
+//! use shared::{Clock, println, span, testing::Recording};
+//!
+//! let recording = Recording::start(Clock::Real);
+//! let cooks: Vec<_> = (0..3)
+//!     .map(|row| {
+//!         let cook = span(row, format!("cook {row}"));
+//!         std::thread::spawn(move || cook.in_scope(|| println!("cook {row} is done")))
+//!     })
+//!     .collect();
+//! for cook in cooks {
+//!     cook.join().unwrap();
+//! }
+//! let mut rows: Vec<usize> = recording.bars().iter().map(|bar| bar.row).collect();
+//! rows.sort();
+//! assert_eq!(rows, [0, 1, 2]);
+//! ```
+//!
+//! ## A child process
+//!
+//! The program starts itself again as a worker ([`process`]); the worker's
+//! bars come back over its stdout and land on the parent's chart.
+//!
+//! ```rust,standalone_crate
+//! use shared::process::{Parent, spawn_worker};
+//! use shared::{Clock, println, span, testing::Recording};
+//!
+//! fn main() {
+//!     if std::env::args().nth(1).as_deref() == Some("worker") {
+//!         // The worker: a span around its work, sent to the parent.
+//!         let code = shared::run_blocking(shared::Options::new(), || {
+//!             let parent = Parent::connect();
+//!             while let Some(line) = parent.recv() {
+//!                 span(1, "worker").in_scope(|| println!("got {line}"));
+//!             }
+//!             Ok(())
+//!         });
+//!         std::process::exit(if code == std::process::ExitCode::SUCCESS { 0 } else { 1 });
+//!     }
+//!     let recording = Recording::start(Clock::Real);
+//!     let mut worker = spawn_worker("worker", std::iter::empty::<&str>()).unwrap();
+//!     worker.send("hello").unwrap();
+//!     worker.finish_input().unwrap();
+//!     let lines: Vec<String> = worker.lines().map(Result::unwrap).collect();
+//!     assert_eq!(lines, ["got hello"]);
+//!     assert!(worker.wait().unwrap().success());
+//!     let bars = recording.bars();
+//!     assert_eq!((bars.len(), bars[0].row, bars[0].label.as_str()), (1, 1, "worker"));
+//! }
+//! ```
 
 pub mod cli;
 pub mod colors;
 pub mod console;
 pub mod files;
 pub mod interrupt;
+pub mod launch;
+pub mod output;
+pub mod process;
+pub mod random;
+pub mod testing;
 pub mod timeline;
 pub mod timing;
 
 use std::fmt;
-use std::future::Future;
-use std::process::ExitCode;
 
-use rand::SeedableRng;
-use rand::rngs::StdRng;
+pub use crate::launch::{Options, run_async, run_blocking};
+pub use crate::timeline::{Instrument, Span, span};
+pub use crate::timing::Clock;
 
-use crate::cli::CommonArgs;
-use crate::timeline::{Recorder, Timeline};
-use crate::timing::Clock;
-
-/// What an example is given besides its own flags.
-#[derive(Clone, Debug)]
-pub struct Context {
-    /// The clock the run is on: real, or paused under `--instant`.
-    pub clock: Clock,
-    /// `--seed`.
-    pub seed: u64,
-    /// Where tasks record their spans (does nothing without `--timeline`).
-    pub timeline: Recorder,
-}
-
-impl Context {
-    /// A context with no timeline, for tests.
-    pub fn new(clock: Clock, seed: u64) -> Context {
-        Context { clock, seed, timeline: Recorder::off() }
-    }
-
-    /// A random generator of its own for task number `task`.
-    ///
-    /// Tasks that shared one generator would get different numbers whenever
-    /// they ran in a different order. One generator per task, seeded from
-    /// `--seed` and the task's number, makes every task's numbers depend on
-    /// the seed alone.
-    pub fn rng(&self, task: u64) -> StdRng {
-        // Mix the task number into the seed so that seeds 1 (task 2) and 2
-        // (task 1) do not give the same stream.
-        StdRng::seed_from_u64(self.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(task))
-    }
+/// What the crate's macros need from its dependencies.
+#[doc(hidden)]
+pub mod __private {
+    pub use tokio;
 }
 
 /// An example that could not do its job: a message for the user and the
@@ -87,96 +158,42 @@ impl fmt::Display for Failure {
 
 impl std::error::Error for Failure {}
 
-/// Runs one example: applies `--color`, builds the runtime, runs `example` on
-/// it, draws the timeline if asked, and turns the outcome into an exit code.
-///
-/// The runtime is tokio's *current-thread* runtime: like Python's event loop,
-/// every task runs on the one thread that calls this. It is the only kind of
-/// runtime whose clock can be paused, which `clock = Virtual` asks for
-/// (`--instant`, or an example such as `chess` that is virtual by default).
-pub fn launch<F, Fut>(common: &CommonArgs, clock: Clock, example: F) -> ExitCode
-where
-    F: FnOnce(Context) -> Fut,
-    Fut: Future<Output = Result<(), Failure>>,
-{
-    common.color.apply();
-    let runtime = match runtime(clock) {
-        Ok(runtime) => runtime,
-        Err(error) => {
-            anstream::eprintln!("error: cannot start the async runtime: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let outcome = runtime.block_on(async {
-        let timeline = common.timeline.then(Timeline::start);
-        let context = Context {
-            clock,
-            seed: common.seed,
-            timeline: timeline.as_ref().map(Timeline::recorder).unwrap_or_default(),
-        };
-        let outcome = example(context).await;
-        if let Some(timeline) = timeline {
-            let chart = timeline::render(&timeline.spans(), timeline::terminal_width(), clock);
-            if !chart.is_empty() {
-                anstream::println!("\n{chart}");
-            }
-        }
-        outcome
-    });
-    // A thread may still be blocked reading stdin (see `console`); the work
-    // that matters has been awaited, so do not wait for it.
-    runtime.shutdown_background();
-    match outcome {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(failure) => {
-            anstream::eprintln!("error: {failure}");
-            ExitCode::from(failure.exit_code)
-        }
+impl From<tokio::task::JoinError> for Failure {
+    /// A task that panicked (its message is already on stderr) or was cancelled.
+    fn from(error: tokio::task::JoinError) -> Failure {
+        Failure::new(format!("a task did not finish: {error}"))
     }
 }
 
 /// `text` cut to at most `max` characters (not bytes), ending in `…` when
-/// cut: for timeline labels, and for echoing a user's over-long line back.
+/// cut: for chart labels, and for echoing a user's over-long line back.
 pub fn shorten(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_string();
     }
     let mut short: String = text.chars().take(max.saturating_sub(1)).collect();
-    short.push('…');
+    if max > 0 {
+        short.push('…');
+    }
     short
-}
-
-/// The single-threaded runtime, its clock paused when `clock` is virtual.
-pub fn runtime(clock: Clock) -> std::io::Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_current_thread().enable_all().start_paused(clock.is_virtual()).build()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rand::RngExt;
-
-    #[test]
-    fn each_task_has_its_own_reproducible_generator() {
-        let context = Context::new(Clock::Real, 444);
-        let draw = |task| context.rng(task).random_range(0..1_000_000u32);
-        assert_eq!(draw(0), draw(0));
-        assert_ne!(draw(0), draw(1));
-        let other_seed = Context::new(Clock::Real, 445);
-        assert_ne!(context.rng(0).random_range(0..u64::MAX), other_seed.rng(0).random_range(0..u64::MAX));
-    }
 
     #[test]
     fn shorten_counts_characters_not_bytes() {
         assert_eq!(shorten("counter 1", 20), "counter 1");
         assert_eq!(shorten("ééééé", 5), "ééééé");
         assert_eq!(shorten("éééééé", 5), "éééé…");
-        assert_eq!(shorten("abc", 0), "…");
+        assert_eq!(shorten("abc", 1), "…");
+        assert_eq!(shorten("abc", 0), "");
     }
 
     #[test]
     fn the_virtual_runtime_starts_paused() {
-        let runtime = runtime(Clock::Virtual).unwrap();
+        let runtime = launch::runtime(Clock::Virtual).unwrap();
         let simulated = runtime.block_on(async {
             let start = tokio::time::Instant::now();
             tokio::time::sleep(std::time::Duration::from_secs(86_400)).await;

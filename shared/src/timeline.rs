@@ -1,86 +1,245 @@
 //! Who ran when: spans recorded during a run, drawn after it as a text Gantt
 //! chart.
 //!
-//! A task, thread or process records a [`Span`] (a row, a label, a start and an
-//! end). After the run, [`render`] draws one row per task across a time axis
-//! that fits the terminal. Three counters that overlap draw three bars on top
-//! of each other; three that run one after another draw a staircase. The
-//! picture is the lesson.
+//! A [`Span`] is a row of the chart (a task, a thread, a process) with a
+//! label; it gives that row's code its color too. It is applied from
+//! *outside* the code it measures, the way tracing's `.instrument(span)` is:
 //!
-//! Recording must not change what it measures. A `Mutex<Vec<Span>>` would make
-//! every thread that finishes a span wait for the others, so spans go through
-//! a [`std::sync::mpsc`] channel instead: sending is lock-free, and each span
-//! is sent once, when it ends, never while the work runs. When `--timeline` is
-//! off the [`Recorder`] is empty and records nothing at all.
+//! - a future: `count().instrument(span(0, "count()"))` records from its first
+//!   poll to its end, and colors what it prints ([`Instrument`]);
+//! - a closure: `span(1, "cook 1").in_scope(|| cook(dish))` records the call;
+//! - several futures at once: the crate's [`join!`](crate::join) is tokio's
+//!   `join!` with a span for each future, numbered in order.
+//!
+//! After the run, [`Timeline::render`] draws one row per span row across a
+//! time axis that fits the terminal: three counters that overlap draw three
+//! full bars, three that run one after another a staircase. The picture is
+//! the lesson.
+//!
+//! Work that never finished (a task dropped by Ctrl-C, a closure that
+//! panicked) is drawn with `░` instead of `█`, and work that took no time at
+//! all with a thin `▏`, so that neither can be mistaken for finished work; a
+//! legend under the chart says so when they appear.
+//!
+//! Spans recorded on any thread land on the same chart. Child processes
+//! started with [`crate::process`] send theirs back to the parent as text
+//! lines ([`Bar::to_line`]), and the parent draws them with its own.
+//!
+//! Recording must not change what it measures. A span is sent once, when it
+//! ends, through a [`std::sync::mpsc`] channel (no lock shared by the tasks
+//! being measured), and with the chart off (`--timeline` not given) nothing
+//! is recorded at all: a span is then a row number and a label.
 
-use std::fmt::{self, Write as _};
-use std::sync::{Arc, mpsc};
-use std::time::Duration;
-
-use tokio::time::Instant;
+use std::borrow::Cow;
+use std::cell::{Cell, RefCell};
+use std::fmt::Write as _;
+use std::future::Future;
+use std::sync::{Arc, Mutex, PoisonError, mpsc};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crate::colors;
-use crate::timing::Clock;
+use crate::output;
+use crate::timing::{self, Clock};
 
-/// At most this many rows are drawn; the rest are counted in a last line.
+/// At most this many rows are drawn per chart; the rest are counted in a last line.
 pub const MAX_ROWS: usize = 40;
 
 /// Row labels longer than this are cut short.
 const MAX_LABEL: usize = 20;
 
-/// One stretch of time in the life of a task, thread or process.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Span {
-    /// The row it is drawn on, and the palette color of that row: use the
-    /// task's number, so the chart matches the colors of its printed lines.
-    /// Several spans can share a row (a chain's two parts, say).
-    pub row: usize,
-    /// The name shown at the start of the row (the first span's label wins).
-    pub label: String,
-    /// When it started, counted from the start of the run.
-    pub start: Duration,
-    /// When it ended, counted from the start of the run.
-    pub end: Duration,
+/// The fewest columns of bars a chart keeps; labels shrink first.
+const MIN_COLUMNS: usize = 10;
+
+/// How a span ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// It ran to its end.
+    Finished,
+    /// It was stopped before its end: dropped (Ctrl-C, a timeout) or panicked.
+    Abandoned,
 }
 
-/// Collects the spans of one run. Create it inside the runtime, when the run
-/// starts: that instant is time zero.
+/// One recorded stretch of time: what the chart draws.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Bar {
+    /// The row it is drawn on, and the palette color of that row.
+    pub row: usize,
+    /// The name at the start of the row (the first bar's label wins).
+    pub label: String,
+    /// When it started, counted from the start of its chart.
+    pub start: Duration,
+    /// When it ended, counted from the start of its chart.
+    pub end: Duration,
+    /// Whether it ran to its end.
+    pub outcome: Outcome,
+}
+
+/// The prefix of a bar sent as a line of text (see [`Bar::to_line`]).
+pub const BAR_LINE_PREFIX: &str = "#bar\t";
+
+impl Bar {
+    /// The bar as one line of text, the format child processes use to send
+    /// their bars to the parent:
+    ///
+    /// ```text
+    /// #bar <TAB> row <TAB> start_ns <TAB> end_ns <TAB> finished|abandoned <TAB> label
+    /// ```
+    ///
+    /// Times are nanoseconds from the start of the parent's chart; tabs and
+    /// line breaks in the label become spaces.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use shared::timeline::{Bar, Outcome};
+    /// let bar = Bar { row: 2, label: "worker 2".into(), start: Duration::from_millis(1),
+    ///                 end: Duration::from_millis(5), outcome: Outcome::Finished };
+    /// assert_eq!(bar.to_line(), "#bar\t2\t1000000\t5000000\tfinished\tworker 2");
+    /// assert_eq!(Bar::from_line(&bar.to_line()), Some(bar));
+    /// ```
+    pub fn to_line(&self) -> String {
+        let outcome = match self.outcome {
+            Outcome::Finished => "finished",
+            Outcome::Abandoned => "abandoned",
+        };
+        let label: String =
+            self.label.chars().map(|c| if c == '\t' || c == '\n' || c == '\r' { ' ' } else { c }).collect();
+        format!(
+            "{BAR_LINE_PREFIX}{}\t{}\t{}\t{outcome}\t{label}",
+            self.row,
+            self.start.as_nanos(),
+            self.end.as_nanos()
+        )
+    }
+
+    /// Reads a line written by [`Bar::to_line`]; `None` for any other line.
+    pub fn from_line(line: &str) -> Option<Bar> {
+        let mut fields = line.strip_prefix(BAR_LINE_PREFIX)?.splitn(5, '\t');
+        let row = fields.next()?.parse().ok()?;
+        let start = Duration::from_nanos(fields.next()?.parse().ok()?);
+        let end = Duration::from_nanos(fields.next()?.parse().ok()?);
+        let outcome = match fields.next()? {
+            "finished" => Outcome::Finished,
+            "abandoned" => Outcome::Abandoned,
+            _ => return None,
+        };
+        let label = fields.next()?.to_string();
+        (start <= end).then_some(Bar { row, label, start, end, outcome })
+    }
+}
+
+/// One chart: a title (or none, for the run's main chart) and its bars.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Chart {
+    /// Drawn in the heading, for charts made with [`Recorder::new_chart`].
+    pub title: Option<String>,
+    /// Every bar, in the order they ended.
+    pub bars: Vec<Bar>,
+}
+
+/// Where bars go: this process's [`Timeline`], or the parent process.
+#[derive(Debug)]
+enum Sink {
+    Local { clock: Clock, charts: Mutex<Vec<Option<String>>>, sender: mpsc::Sender<(usize, Bar)> },
+    Parent,
+}
+
+/// What one recorder writes to.
+#[derive(Debug)]
+struct Target {
+    sink: Arc<Sink>,
+    /// The chart its bars belong to.
+    chart: usize,
+    /// Time zero of that chart.
+    origin: Instant,
+    /// The same moment on the system clock, for child processes.
+    origin_system: SystemTime,
+}
+
+/// Collects the bars of one run; [`Timeline::render`] draws them.
 #[derive(Debug)]
 pub struct Timeline {
+    sink: Arc<Sink>,
     origin: Instant,
-    sender: mpsc::Sender<Span>,
-    receiver: mpsc::Receiver<Span>,
+    origin_system: SystemTime,
+    receiver: mpsc::Receiver<(usize, Bar)>,
+    received: Mutex<Vec<(usize, Bar)>>,
 }
 
 impl Timeline {
-    /// Starts the clock of the chart now (on the run's clock, paused or not).
-    pub fn start() -> Timeline {
+    /// Starts the run's main chart now, on `clock`. Inside a virtual run,
+    /// call it on the runtime's thread.
+    pub fn start(clock: Clock) -> Timeline {
         let (sender, receiver) = mpsc::channel();
-        Timeline { origin: Instant::now(), sender, receiver }
+        let sink = Sink::Local { clock, charts: Mutex::new(vec![None]), sender };
+        Timeline {
+            sink: Arc::new(sink),
+            origin: clock.now(),
+            origin_system: SystemTime::now(),
+            receiver,
+            received: Mutex::new(Vec::new()),
+        }
     }
 
-    /// A handle that tasks clone and record into.
+    /// The same timeline, its main chart titled `title` instead of `Timeline`.
+    pub fn titled(self, title: &str) -> Timeline {
+        if let Sink::Local { charts, .. } = &*self.sink {
+            charts.lock().unwrap_or_else(PoisonError::into_inner)[0] = Some(title.to_string());
+        }
+        self
+    }
+
+    /// A handle that records into the main chart.
     pub fn recorder(&self) -> Recorder {
-        Recorder { target: Some(Arc::new(Target { origin: self.origin, sender: self.sender.clone() })) }
+        Recorder {
+            target: Some(Arc::new(Target {
+                sink: Arc::clone(&self.sink),
+                chart: 0,
+                origin: self.origin,
+                origin_system: self.origin_system,
+            })),
+        }
     }
 
-    /// Every span recorded so far, in the order they ended.
-    pub fn spans(&self) -> Vec<Span> {
-        self.receiver.try_iter().collect()
+    /// Every chart with the bars recorded so far, in the order the charts
+    /// were made. The main chart comes first, even when empty.
+    pub fn charts(&self) -> Vec<Chart> {
+        let mut received = self.received.lock().unwrap_or_else(PoisonError::into_inner);
+        received.extend(self.receiver.try_iter());
+        let Sink::Local { charts: titles, .. } = &*self.sink else {
+            unreachable!("a timeline's sink is local")
+        };
+        let titles = titles.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut charts: Vec<Chart> =
+            titles.iter().map(|title| Chart { title: title.clone(), bars: Vec::new() }).collect();
+        for (chart, bar) in received.iter() {
+            charts[*chart].bars.push(bar.clone());
+        }
+        charts
+    }
+
+    /// The bars of the main chart.
+    pub fn bars(&self) -> Vec<Bar> {
+        self.charts().swap_remove(0).bars
+    }
+
+    /// Every chart that has bars, drawn at most `width` columns wide and
+    /// separated by blank lines; empty when nothing was recorded.
+    pub fn render(&self, width: usize) -> String {
+        let Sink::Local { clock, .. } = &*self.sink else { unreachable!("a timeline's sink is local") };
+        let drawn: Vec<String> = self
+            .charts()
+            .iter()
+            .filter(|chart| !chart.bars.is_empty())
+            .map(|chart| render(chart, width, *clock))
+            .collect();
+        drawn.join("\n")
     }
 }
 
-/// Where a recorder sends its spans.
-#[derive(Clone, Debug)]
-struct Target {
-    origin: Instant,
-    sender: mpsc::Sender<Span>,
-}
-
-/// Records spans into a [`Timeline`], or does nothing when the chart is off.
+/// Records spans into a timeline, or does nothing when the chart is off.
 ///
-/// Cloning is cheap: give each task or thread its own clone. It is one
-/// pointer wide, so a million tasks that carry one pay 8 bytes each.
+/// Cloning is cheap: one pointer, so a million tasks that carry one pay 8
+/// bytes each.
 #[derive(Clone, Debug, Default)]
 pub struct Recorder {
     target: Option<Arc<Target>>,
@@ -92,99 +251,327 @@ impl Recorder {
         Recorder { target: None }
     }
 
-    /// Whether spans are being kept.
+    /// Whether bars are being kept.
     pub fn is_on(&self) -> bool {
         self.target.is_some()
     }
 
-    /// Opens a span that ends when the returned guard is dropped (or
-    /// [`SpanGuard::end`] is called). A task that is cancelled still closes
-    /// its span, at the moment it was dropped.
-    ///
-    /// The label is only formatted when the recorder is on, so a million
-    /// tasks pay nothing for it when the chart is off.
-    pub fn begin(&self, row: usize, label: impl fmt::Display) -> SpanGuard {
-        SpanGuard {
-            open: self.target.as_ref().map(|target| {
-                Box::new(OpenSpan {
-                    target: Arc::clone(target),
-                    row,
-                    label: label.to_string(),
-                    start: Instant::now(),
-                })
-            }),
+    /// A recorder for a new chart of its own, drawn after the ones before it
+    /// under its own heading, whose time zero is now (`chess` draws its two
+    /// exhibitions this way). Off when this recorder is off.
+    pub fn new_chart(&self, title: impl Into<String>) -> Recorder {
+        let Some(target) = &self.target else { return Recorder::off() };
+        let Sink::Local { clock, charts, .. } = &*target.sink else { return self.clone() };
+        let mut charts = charts.lock().unwrap_or_else(PoisonError::into_inner);
+        charts.push(Some(title.into()));
+        let origin = clock.now();
+        let since_target = origin.saturating_duration_since(target.origin);
+        Recorder {
+            target: Some(Arc::new(Target {
+                sink: Arc::clone(&target.sink),
+                chart: charts.len() - 1,
+                origin,
+                origin_system: target.origin_system + since_target,
+            })),
         }
     }
 
-    /// Records a span measured elsewhere, from two instants of the run's clock.
-    pub fn record(&self, row: usize, label: impl fmt::Display, start: Instant, end: Instant) {
+    /// Records a bar whose times are already offsets from this recorder's
+    /// chart start (one reported by a child process, say).
+    pub fn record_bar(&self, bar: Bar) {
         if let Some(target) = &self.target {
-            target.send(row, label.to_string(), start, end);
+            target.send(bar);
         }
     }
 
-    /// Records a span already expressed as offsets from the start of the run
-    /// (for example one reported by a child process).
-    pub fn record_span(&self, span: Span) {
-        if let Some(target) = &self.target {
-            // The receiver lives as long as the run; if it is gone, the chart
-            // is no longer wanted and the span can go too.
-            let _ = target.sender.send(span);
+    /// Time zero of this recorder's chart as nanoseconds since the Unix
+    /// epoch: what a child process needs to send bars on the same axis.
+    pub(crate) fn origin_unix_nanos(&self) -> Option<u128> {
+        let target = self.target.as_ref()?;
+        Some(target.origin_system.duration_since(UNIX_EPOCH).ok()?.as_nanos())
+    }
+
+    /// A recorder that sends bars to the parent process as lines on stdout,
+    /// on the axis of the parent's chart that started at `origin_unix_nanos`.
+    pub(crate) fn to_parent(origin_unix_nanos: u128) -> Recorder {
+        let origin_system =
+            UNIX_EPOCH + Duration::from_nanos(u64::try_from(origin_unix_nanos).unwrap_or(u64::MAX));
+        // Where the parent's time zero falls on this process's monotonic
+        // clock: now, minus how long ago it was by the system clock.
+        let now = Instant::now();
+        let ago = SystemTime::now().duration_since(origin_system).unwrap_or_default();
+        let origin = now.checked_sub(ago).unwrap_or(now);
+        Recorder {
+            target: Some(Arc::new(Target { sink: Arc::new(Sink::Parent), chart: 0, origin, origin_system })),
+        }
+    }
+
+    fn clock(&self) -> Clock {
+        match self.target.as_deref().map(|target| &*target.sink) {
+            Some(Sink::Local { clock, .. }) => *clock,
+            _ => Clock::Real,
         }
     }
 }
 
 impl Target {
-    fn send(&self, row: usize, label: String, start: Instant, end: Instant) {
-        let span = Span {
-            row,
-            label,
-            start: start.saturating_duration_since(self.origin),
-            end: end.saturating_duration_since(self.origin),
-        };
-        let _ = self.sender.send(span);
+    fn send(&self, bar: Bar) {
+        match &*self.sink {
+            // The receiver lives as long as the run; if it is gone, the chart
+            // is no longer wanted and the bar can go too.
+            Sink::Local { sender, .. } => _ = sender.send((self.chart, bar)),
+            Sink::Parent => output::raw_line(&bar.to_line()),
+        }
     }
 }
 
-/// An open span; it is recorded when this is dropped.
+thread_local! {
+    /// The recorder of the run this thread belongs to (see [`install`]).
+    static CURRENT: RefCell<Recorder> = RefCell::new(Recorder::off());
+    /// Set by [`abandon_current`] while a span's code runs on this thread.
+    static ABANDONED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Marks the span whose code is running on this thread as stopped before its
+/// end: its bar is drawn `░` even though its code returns normally (a sleep
+/// cut short by Ctrl-C, say). [`Stage::cut_short`](crate::interrupt::Stage::cut_short)
+/// calls it for you.
+pub fn abandon_current() {
+    ABANDONED.with(|abandoned| abandoned.set(true));
+}
+
+/// Runs `step` with the abandon flag cleared, and says whether it was set
+/// meanwhile; spans nested inside `step` take their own marks.
+fn watching_abandon<R>(step: impl FnOnce() -> R) -> (R, bool) {
+    let outer = ABANDONED.with(|abandoned| abandoned.replace(false));
+    let result = step();
+    let marked = ABANDONED.with(|abandoned| abandoned.replace(outer));
+    (result, marked)
+}
+
+/// The recorder of the run on this thread: the one [`span`] uses.
+pub fn current() -> Recorder {
+    CURRENT.with(|current| current.borrow().clone())
+}
+
+/// Makes `recorder` the current one on this thread until the guard is
+/// dropped. The launchers do it for the main thread; [`Span::in_scope`] does
+/// it for the thread that runs the closure.
+pub fn install(recorder: Recorder) -> Installed {
+    Installed { previous: Some(CURRENT.with(|current| current.replace(recorder))) }
+}
+
+/// Puts the previous recorder back when dropped (see [`install`]).
+#[derive(Debug)]
+#[must_use = "the recorder is installed only until this guard is dropped"]
+pub struct Installed {
+    previous: Option<Recorder>,
+}
+
+impl Drop for Installed {
+    fn drop(&mut self) {
+        if let Some(previous) = self.previous.take() {
+            CURRENT.with(|current| *current.borrow_mut() = previous);
+        }
+    }
+}
+
+/// A row of the chart with its label, ready to be applied to some work.
+///
+/// Made by [`span`]; applied with [`Instrument::instrument`] (a future),
+/// [`Span::in_scope`] (a closure) or [`Span::enter`] (the rest of a scope).
+#[derive(Clone, Debug)]
+pub struct Span {
+    row: usize,
+    label: Cow<'static, str>,
+    recorder: Recorder,
+}
+
+/// A span on row `row` labelled `label`, recorded by this thread's current
+/// recorder (nothing is recorded when `--timeline` is off, but the row still
+/// colors what the work prints).
+///
+/// Rows are also palette colors: use the task's number. Rows with the same
+/// label are told apart on the chart by a number after the label.
+pub fn span(row: usize, label: impl Into<Cow<'static, str>>) -> Span {
+    Span { row, label: label.into(), recorder: current() }
+}
+
+impl Span {
+    /// Its row.
+    pub fn row(&self) -> usize {
+        self.row
+    }
+
+    /// Runs `work` inside the span: it is recorded from now until `work`
+    /// returns (or marked abandoned if it panics), and what it prints takes
+    /// the row's color. Works on any thread: spans opened inside `work` land
+    /// on the same chart.
+    pub fn in_scope<R>(self, work: impl FnOnce() -> R) -> R {
+        let _installed = install(self.recorder.clone());
+        let mut entered = self.enter();
+        let (result, abandoned) = watching_abandon(work);
+        entered.abandoned |= abandoned;
+        drop(entered);
+        result
+    }
+
+    /// Opens the span now; it is recorded when the guard is dropped: as
+    /// finished, unless the thread is panicking or [`Entered::abandon`] was
+    /// called. Meanwhile what this thread prints takes the row's color.
+    pub fn enter(self) -> Entered {
+        Entered { open: self.open(), abandoned: false, _row: output::enter_row(self.row) }
+    }
+
+    fn open(&self) -> Open {
+        Open {
+            open: self.recorder.target.as_ref().map(|target| {
+                Box::new(OpenBar {
+                    target: Arc::clone(target),
+                    row: self.row,
+                    label: self.label.to_string(),
+                    start: self.recorder.clock().now(),
+                    clock: self.recorder.clock(),
+                })
+            }),
+            finished: false,
+        }
+    }
+}
+
+/// A span opened with [`Span::enter`].
 #[derive(Debug)]
 #[must_use = "the span ends when this guard is dropped: bind it to a variable"]
-pub struct SpanGuard {
-    // Boxed: a task that holds a guard across an await carries it in its
-    // future, and with the chart off this is one null pointer.
-    open: Option<Box<OpenSpan>>,
+pub struct Entered {
+    // Fields drop in order: the bar is sent before the row is restored.
+    open: Open,
+    abandoned: bool,
+    _row: output::RowGuard,
+}
+
+impl Entered {
+    /// Ends the span now as abandoned: the work stopped before its end.
+    pub fn abandon(mut self) {
+        self.abandoned = true;
+    }
+}
+
+impl Drop for Entered {
+    fn drop(&mut self) {
+        self.open.finished = !self.abandoned && !std::thread::panicking();
+    }
+}
+
+/// A bar being timed; sent when dropped, as finished or abandoned.
+#[derive(Debug)]
+struct Open {
+    // Boxed: with the chart off this is one null pointer in the future that
+    // carries it.
+    open: Option<Box<OpenBar>>,
+    finished: bool,
 }
 
 #[derive(Debug)]
-struct OpenSpan {
+struct OpenBar {
     target: Arc<Target>,
     row: usize,
     label: String,
     start: Instant,
+    clock: Clock,
 }
 
-impl SpanGuard {
-    /// Moves the span's start to now.
-    ///
-    /// For a span opened before its task first runs (to keep the task's
-    /// future small, say): call it as the task starts, so that the chart shows
-    /// when the task ran, not when it was queued.
-    pub fn start_now(&mut self) {
-        if let Some(open) = &mut self.open {
-            open.start = Instant::now();
-        }
-    }
-
-    /// Ends the span now.
-    pub fn end(self) {}
-}
-
-impl Drop for SpanGuard {
+impl Drop for Open {
     fn drop(&mut self) {
         if let Some(open) = self.open.take() {
-            open.target.send(open.row, open.label, open.start, Instant::now());
+            let end = open.clock.now();
+            open.target.send(Bar {
+                row: open.row,
+                label: open.label,
+                start: open.start.saturating_duration_since(open.target.origin),
+                end: end.saturating_duration_since(open.target.origin),
+                outcome: if self.finished { Outcome::Finished } else { Outcome::Abandoned },
+            });
         }
     }
+}
+
+/// Applies a [`Span`] to a future, like tracing's `Instrument`.
+pub trait Instrument: Future + Sized {
+    /// This future inside `span`: recorded from its first poll (when it
+    /// starts to run, not when it was made) to its end, or as abandoned if
+    /// it is dropped before its end (or calls [`abandon_current`]); what it
+    /// prints takes the row's color.
+    fn instrument(self, span: Span) -> Instrumented<Self> {
+        Instrumented { future: self, span, open: None, abandoned: false }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// A future inside a span (see [`Instrument::instrument`]). It holds the
+    /// future itself, not a copy: wrapping adds only the span's few words.
+    #[derive(Debug)]
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    pub struct Instrumented<F> {
+        #[pin]
+        future: F,
+        span: Span,
+        open: Option<Open>,
+        abandoned: bool,
+    }
+}
+
+impl<F: Future> Future for Instrumented<F> {
+    type Output = F::Output;
+
+    fn poll(
+        self: std::pin::Pin<&mut Self>,
+        context: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<F::Output> {
+        let this = self.project();
+        let _row = output::enter_row(this.span.row);
+        let span = &*this.span;
+        let open = this.open.get_or_insert_with(|| span.open());
+        let future = this.future;
+        let (poll, marked) = watching_abandon(|| future.poll(context));
+        *this.abandoned |= marked;
+        if poll.is_ready() {
+            open.finished = !*this.abandoned;
+            // Record the bar now, not whenever the wrapper happens to be dropped.
+            drop(this.open.take());
+        }
+        poll
+    }
+}
+
+impl<F: Future> Instrument for F {}
+
+/// tokio's `join!`, with a [`Span`] for each future: rows 0, 1, 2… in order,
+/// each labelled with the expression it runs.
+///
+/// The futures are polled in the order written (tokio's `biased;` mode), as
+/// Python's `gather` starts its coroutines in order, so the output is the
+/// same on every run.
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// async fn double(n: u32) -> u32 { n * 2 }
+/// let (a, b) = shared::join!(double(1), double(2));
+/// assert_eq!((a, b), (2, 4));
+/// # });
+/// ```
+#[macro_export]
+macro_rules! join {
+    ($($future:expr),+ $(,)?) => {{
+        let mut __row = 0usize;
+        let mut __next_row = || { __row += 1; __row - 1 };
+        $crate::__private::tokio::join!(
+            biased;
+            $($crate::timeline::Instrument::instrument(
+                $future,
+                $crate::timeline::span(__next_row(), ::std::stringify!($future)),
+            )),+
+        )
+    }};
 }
 
 /// The width to draw at: `COLUMNS` if set, else the terminal's width, else 80.
@@ -194,79 +581,137 @@ pub fn terminal_width() -> usize {
     from_env.or_else(from_terminal).unwrap_or(80)
 }
 
-/// Draws `spans` as a Gantt chart at most `width` characters wide.
-///
-/// Rows are ordered by their number and colored with [`colors::style`]; the
-/// escape codes are dropped on output when colors are off. Returns an empty
-/// string when there is nothing to draw.
-pub fn render(spans: &[Span], width: usize, clock: Clock) -> String {
-    if spans.is_empty() {
-        return String::new();
-    }
-    let total = spans.iter().map(|span| span.end).max().unwrap_or_default();
-    let mut rows: Vec<(usize, &str, Vec<&Span>)> = Vec::new();
-    let mut sorted: Vec<&Span> = spans.iter().collect();
-    sorted.sort_by_key(|span| (span.row, span.start));
-    for span in sorted {
-        match rows.last_mut() {
-            Some((row, _, members)) if *row == span.row => members.push(span),
-            _ => rows.push((span.row, &span.label, vec![span])),
+/// What one cell of a row shows; later variants win when bars share a cell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Glyph {
+    Empty,
+    Instant,
+    Abandoned,
+    Ran,
+}
+
+impl Glyph {
+    fn glyph(self) -> char {
+        match self {
+            Glyph::Empty => ' ',
+            Glyph::Instant => '▏',
+            Glyph::Abandoned => '░',
+            Glyph::Ran => '█',
         }
     }
+}
 
-    let label_width = rows
-        .iter()
-        .take(MAX_ROWS)
-        .map(|(_, label, _)| label.chars().count().min(MAX_LABEL))
-        .max()
-        .unwrap_or(0);
+/// Draws one chart at most `width` characters wide (every line, heading and
+/// legend included; labels shrink first on a narrow terminal).
+///
+/// Rows are ordered by number and colored with [`colors::style`]; the escape
+/// codes are dropped on output when colors are off. Returns an empty string
+/// for a chart with no bars.
+pub fn render(chart: &Chart, width: usize, clock: Clock) -> String {
+    let bars = &chart.bars;
+    if bars.is_empty() {
+        return String::new();
+    }
+    let total = bars.iter().map(|bar| bar.end).max().unwrap_or_default();
+    let rows = rows(bars);
+
+    let natural_label =
+        rows.iter().take(MAX_ROWS).map(|(_, label, _)| label.chars().count()).max().unwrap_or(0);
+    let label_width = natural_label.min(MAX_LABEL).min(width.saturating_sub(3 + MIN_COLUMNS));
     // Label, a space, and the two borders around the bars.
-    let columns = width.saturating_sub(label_width + 3).max(10);
+    let columns = width.saturating_sub(label_width + 3).max(1);
 
-    let mut chart = String::new();
+    let mut drawn = String::new();
     let clock_name = match clock {
         Clock::Real => "real time",
         Clock::Virtual => "virtual time",
     };
     let length = if total >= Duration::from_secs(60) {
-        crate::timing::hms(total)
+        timing::hms(total)
     } else {
-        format!("{} s", crate::timing::seconds(total))
+        format!("{} s", timing::seconds(total))
     };
     let heading = format!(
-        "Timeline: {} row{} over {length} ({clock_name})",
-        rows.len(),
-        if rows.len() == 1 { "" } else { "s" },
+        "{}: {} over {length} ({clock_name})",
+        chart.title.as_deref().unwrap_or("Timeline"),
+        timing::plural(rows.len() as u64, "row", "rows"),
     );
-    let _ = writeln!(chart, "{}", colors::styled(colors::HEADING, heading));
+    let _ = writeln!(drawn, "{}", colors::styled(colors::HEADING, crate::shorten(&heading, width)));
 
+    let mut used = [false; 4];
     for (row, label, members) in rows.iter().take(MAX_ROWS) {
-        let mut cells = vec![false; columns];
-        for span in members {
-            let (first, last) = cell_range(span.start, span.end, total, columns);
-            cells[first..last].iter_mut().for_each(|cell| *cell = true);
+        let mut cells = vec![Glyph::Empty; columns];
+        for bar in members {
+            let kind = match (bar.outcome, bar.start == bar.end) {
+                (Outcome::Abandoned, _) => Glyph::Abandoned,
+                (Outcome::Finished, true) => Glyph::Instant,
+                (Outcome::Finished, false) => Glyph::Ran,
+            };
+            let (first, last) = cell_range(bar.start, bar.end, total, columns);
+            for cell in &mut cells[first..last] {
+                *cell = (*cell).max(kind);
+            }
         }
-        let bars: String = cells.iter().map(|&busy| if busy { '█' } else { ' ' }).collect();
+        for cell in &cells {
+            used[*cell as usize] = true;
+        }
+        let glyphs: String = cells.iter().map(|cell| cell.glyph()).collect();
         let _ = writeln!(
-            chart,
+            drawn,
             "{:<label_width$} │{}│",
-            crate::shorten(label, MAX_LABEL),
-            colors::paint(*row, bars)
+            crate::shorten(label, label_width),
+            colors::paint(*row, glyphs)
         );
     }
     if rows.len() > MAX_ROWS {
-        let _ = writeln!(chart, "{:label_width$}  … and {} more rows", "", rows.len() - MAX_ROWS);
+        let more = format!("{:label_width$}  … and {} more rows", "", rows.len() - MAX_ROWS);
+        let _ = writeln!(drawn, "{}", crate::shorten(&more, width));
     }
 
     let (axis, labels) = axis(total, columns);
-    let _ = writeln!(chart, "{:label_width$} └{axis}┘", "");
-    let _ = writeln!(chart, "{:label_width$}  {}", "", labels.trim_end());
-    chart
+    let _ = writeln!(drawn, "{:label_width$} └{axis}┘", "");
+    let _ = writeln!(drawn, "{:label_width$}  {}", "", labels.trim_end());
+    if used[Glyph::Instant as usize] || used[Glyph::Abandoned as usize] {
+        let mut legend = vec!["█ ran"];
+        if used[Glyph::Abandoned as usize] {
+            legend.push("░ stopped before its end");
+        }
+        if used[Glyph::Instant as usize] {
+            legend.push("▏ took no time");
+        }
+        let legend = format!("{:label_width$}  {}", "", legend.join("  "));
+        let _ = writeln!(drawn, "{}", colors::styled(colors::NOTE, crate::shorten(&legend, width)));
+    }
+    drawn
 }
 
-/// The cells `[first, last)` a span covers: those whose middle it covers, so
-/// that a span ending where the next begins never shares a cell with it; and
-/// at least one, so that a short span is still seen.
+/// Bars grouped by row, rows in order, each with its label; rows that share
+/// a label get ` #1`, ` #2`… so that they can be told apart without color.
+fn rows(bars: &[Bar]) -> Vec<(usize, String, Vec<&Bar>)> {
+    let mut sorted: Vec<&Bar> = bars.iter().collect();
+    sorted.sort_by_key(|bar| (bar.row, bar.start));
+    let mut rows: Vec<(usize, String, Vec<&Bar>)> = Vec::new();
+    for bar in sorted {
+        match rows.last_mut() {
+            Some((row, _, members)) if *row == bar.row => members.push(bar),
+            _ => rows.push((bar.row, bar.label.clone(), vec![bar])),
+        }
+    }
+    let labels: Vec<String> = rows.iter().map(|(_, label, _)| label.clone()).collect();
+    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (index, (_, label, _)) in rows.iter_mut().enumerate() {
+        if labels.iter().filter(|other| **other == labels[index]).count() > 1 {
+            let count = seen.entry(&labels[index]).or_default();
+            *count += 1;
+            *label = format!("{label} #{count}");
+        }
+    }
+    rows
+}
+
+/// The cells `[first, last)` a bar covers: those whose middle it covers, so
+/// that a bar ending where the next begins never shares a cell with it; and
+/// at least one, so that a short bar is still seen.
 fn cell_range(start: Duration, end: Duration, total: Duration, columns: usize) -> (usize, usize) {
     if total.is_zero() {
         return (0, columns);
@@ -290,7 +735,8 @@ fn axis(total: Duration, columns: usize) -> (String, String) {
     // The label line may reach one column further, under the closing corner.
     let mut labels: Vec<char> = vec![' '; columns + 1];
     if total.is_zero() {
-        return (border.into_iter().collect(), "0s".to_string());
+        let zero: String = "0s".chars().take(columns + 1).collect();
+        return (border.into_iter().collect(), zero);
     }
     let total_secs = total.as_secs_f64();
     // Leave about ten columns per label so they never run into each other.
@@ -314,8 +760,11 @@ fn axis(total: Duration, columns: usize) -> (String, String) {
     let last = ticks.len() - 1;
     for (column, text) in std::iter::once(&ticks[last]).chain(&ticks[..last]) {
         border[*column] = '┬';
+        if text.len() > labels.len() {
+            continue; // a chart too narrow for even one label
+        }
         // A label that would run past the end is moved left to end there.
-        let start = (*column).min(labels.len().saturating_sub(text.len()));
+        let start = (*column).min(labels.len() - text.len());
         let end = start + text.len();
         let with_gap = start.saturating_sub(1)..(end + 1).min(labels.len());
         if !taken[with_gap].iter().any(|&used| used) {
@@ -349,7 +798,7 @@ fn nice_step(raw: f64) -> f64 {
 /// `0.25s`, `30s`, or `1:30:00` once steps are a minute or more.
 fn format_time(time: Duration, step: f64) -> String {
     if step >= 60.0 {
-        return crate::timing::hms(time);
+        return timing::hms(time);
     }
     // Steps are 1, 2 or 5 times a power of ten, so this many decimals show them exactly.
     let decimals = if step >= 1.0 { 0 } else { (-step.log10()).ceil() as usize };
@@ -360,96 +809,114 @@ fn format_time(time: Duration, step: f64) -> String {
 mod tests {
     use super::*;
 
-    fn span(row: usize, start_ms: u64, end_ms: u64) -> Span {
-        Span {
+    fn bar(row: usize, start_ms: u64, end_ms: u64) -> Bar {
+        Bar {
             row,
             label: format!("counter {row}"),
             start: Duration::from_millis(start_ms),
             end: Duration::from_millis(end_ms),
+            outcome: Outcome::Finished,
         }
     }
 
+    fn chart(bars: &[Bar]) -> Chart {
+        Chart { title: None, bars: bars.to_vec() }
+    }
+
     /// The chart without escape codes, one string per line.
-    fn plain_lines(spans: &[Span], width: usize) -> Vec<String> {
-        anstream::adapter::strip_str(&render(spans, width, Clock::Real))
+    fn plain_lines(bars: &[Bar], width: usize) -> Vec<String> {
+        anstream::adapter::strip_str(&render(&chart(bars), width, Clock::Real))
             .to_string()
             .lines()
             .map(str::to_string)
             .collect()
     }
 
-    fn bars(line: &str) -> String {
+    fn cells(line: &str) -> String {
         line.split('│').nth(1).unwrap().to_string()
     }
 
     #[test]
-    fn overlapping_spans_draw_full_bars_on_every_row() {
-        let lines = plain_lines(&[span(0, 0, 1000), span(1, 0, 1000), span(2, 0, 1000)], 60);
+    fn overlapping_bars_fill_every_row() {
+        let lines = plain_lines(&[bar(0, 0, 1000), bar(1, 0, 1000), bar(2, 0, 1000)], 60);
         for row in &lines[1..4] {
-            assert!(bars(row).chars().all(|cell| cell == '█'), "{row}");
+            assert!(cells(row).chars().all(|cell| cell == '█'), "{row}");
         }
     }
 
     #[test]
-    fn sequential_spans_draw_a_staircase() {
+    fn sequential_bars_draw_a_staircase() {
         // 80 - "counter 0" - 3 = 68 columns: the thirds fall inside cells.
-        let lines = plain_lines(&[span(2, 2000, 3000), span(0, 0, 1000), span(1, 1000, 2000)], 80);
+        let lines = plain_lines(&[bar(2, 2000, 3000), bar(0, 0, 1000), bar(1, 1000, 2000)], 80);
         let rows: Vec<Vec<bool>> =
-            lines[1..4].iter().map(|line| bars(line).chars().map(|c| c == '█').collect()).collect();
+            lines[1..4].iter().map(|line| cells(line).chars().map(|c| c == '█').collect()).collect();
         let columns = rows[0].len();
         assert_eq!(columns, 68);
-        // Row order follows the row number, not the order spans ended in.
+        // Row order follows the row number, not the order bars ended in.
         assert!(lines[1].starts_with("counter 0"));
-        // Every column belongs to exactly one counter, in order.
         for column in 0..columns {
             let owners: Vec<usize> =
                 rows.iter().enumerate().filter(|(_, row)| row[column]).map(|(owner, _)| owner).collect();
-            assert_eq!(owners.len(), 1, "column {column}");
-            // The counter whose third holds the middle of the cell.
-            assert_eq!(owners[0], (column * 2 + 1) * 3 / (columns * 2), "column {column}");
+            // The counter whose third holds the middle of the cell, and only it.
+            assert_eq!(owners, [(column * 2 + 1) * 3 / (columns * 2)], "column {column}");
         }
     }
 
     #[test]
-    fn the_chart_fits_the_width_and_the_axis_ends_at_the_total() {
-        for width in [40, 80, 131] {
-            let lines = plain_lines(&[span(0, 0, 1000), span(1, 250, 500)], width);
-            for line in &lines {
+    fn no_line_is_wider_than_the_terminal_however_narrow() {
+        let mut long = bar(1, 250, 500);
+        long.label = "a label far longer than any terminal column budget".into();
+        let bars = [bar(0, 0, 1000), long, Bar { outcome: Outcome::Abandoned, ..bar(2, 0, 10) }];
+        for width in (4..40).chain([80, 131]) {
+            for line in plain_lines(&bars, width) {
                 assert!(line.chars().count() <= width, "{width}: {line:?}");
             }
+        }
+        let labels = plain_lines(&bars, 80).pop().unwrap();
+        assert_ne!(labels, "", "the legend is the last line at 80 columns");
+    }
+
+    #[test]
+    fn the_axis_starts_at_zero_and_ends_at_the_total() {
+        for (end_ms, last) in [(1000, "1.0s"), (11_000, "11s"), (43_200_000, "12:00:00")] {
+            let lines = plain_lines(&[bar(0, 0, end_ms)], 80);
             let labels = lines.last().unwrap();
-            assert!(labels.trim_start().starts_with("0.0s") || labels.trim_start().starts_with("0s"));
-            assert!(labels.ends_with("1.0s") || labels.ends_with("1s"), "{labels:?}");
+            assert!(labels.trim_start().starts_with('0'), "{labels:?}");
+            assert!(labels.ends_with(last), "{labels:?}");
         }
     }
 
     #[test]
-    fn a_short_span_still_shows() {
-        let lines = plain_lines(&[span(0, 0, 10_000), span(1, 5000, 5001)], 80);
-        assert_eq!(bars(&lines[2]).matches('█').count(), 1);
+    fn abandoned_and_zero_length_bars_are_drawn_apart_from_finished_ones() {
+        let abandoned = Bar { outcome: Outcome::Abandoned, ..bar(1, 0, 500) };
+        let instant = bar(2, 700, 700);
+        let lines = plain_lines(&[bar(0, 0, 1000), abandoned, instant], 60);
+        assert!(cells(&lines[2]).contains('░') && !cells(&lines[2]).contains('█'), "{lines:#?}");
+        assert_eq!(cells(&lines[3]).trim(), "▏", "{lines:#?}");
+        let legend = lines.last().unwrap();
+        assert!(legend.contains("░ stopped before its end") && legend.contains("▏ took no time"), "{legend}");
+        // A chart of finished work only has no legend.
+        assert!(!plain_lines(&[bar(0, 0, 1000)], 60).last().unwrap().contains('█'));
+    }
+
+    #[test]
+    fn rows_with_the_same_label_are_numbered() {
+        let mut bars: Vec<Bar> = (0..3).map(|row| bar(row, 0, 1000)).collect();
+        for bar in &mut bars {
+            bar.label = "count()".into();
+        }
+        let lines = plain_lines(&bars, 60);
+        assert!(lines[1].starts_with("count() #1") && lines[3].starts_with("count() #3"), "{lines:#?}");
     }
 
     #[test]
     fn rows_beyond_the_limit_are_counted() {
-        let spans: Vec<Span> = (0..MAX_ROWS + 5).map(|row| span(row, 0, 1000)).collect();
-        let text = anstream::adapter::strip_str(&render(&spans, 80, Clock::Virtual)).to_string();
+        let bars: Vec<Bar> = (0..MAX_ROWS + 5).map(|row| bar(row, 0, 1000)).collect();
+        let text = anstream::adapter::strip_str(&render(&chart(&bars), 80, Clock::Virtual)).to_string();
         assert!(text.contains("… and 5 more rows"));
+        assert!(text.contains(&format!("Timeline: {} rows", MAX_ROWS + 5)));
         assert!(text.contains("virtual time"));
         assert_eq!(text.lines().filter(|line| line.contains('│')).count(), MAX_ROWS);
-    }
-
-    #[test]
-    fn long_runs_are_labelled_in_hours() {
-        let lines = plain_lines(&[span(0, 0, 43_200_000)], 80);
-        assert!(lines.last().unwrap().ends_with("12:00:00"), "{:?}", lines.last());
-    }
-
-    #[test]
-    fn the_axis_ends_with_the_total_even_when_it_is_not_round() {
-        let lines = plain_lines(&[span(0, 0, 11_000)], 80);
-        let labels = lines.last().unwrap();
-        assert!(labels.trim_start().starts_with("0s"), "{labels:?}");
-        assert!(labels.ends_with("11s"), "{labels:?}");
     }
 
     #[test]
@@ -462,51 +929,113 @@ mod tests {
     }
 
     #[test]
-    fn nothing_recorded_draws_nothing() {
-        assert_eq!(render(&[], 80, Clock::Real), "");
+    fn bar_lines_round_trip_and_reject_anything_else() {
+        let mut odd = bar(3, 5, 7);
+        odd.label = "tab\there".into();
+        let parsed = Bar::from_line(&odd.to_line()).unwrap();
+        assert_eq!(parsed.label, "tab here");
+        for not_a_bar in
+            ["", "hello", "#bar\t1\t2", "#bar\tx\t1\t2\tfinished\tl", "#bar\t1\t5\t2\tfinished\tl"]
+        {
+            assert_eq!(Bar::from_line(not_a_bar), None, "{not_a_bar:?}");
+        }
     }
 
     #[test]
-    fn an_off_recorder_and_its_guards_are_one_pointer_wide() {
+    fn an_off_recorder_is_one_pointer_wide() {
         assert_eq!(std::mem::size_of::<Recorder>(), std::mem::size_of::<usize>());
-        assert_eq!(std::mem::size_of::<SpanGuard>(), std::mem::size_of::<usize>());
     }
 
     #[tokio::test(start_paused = true)]
-    async fn recorders_measure_on_the_runs_clock_and_off_records_nothing() {
-        let timeline = Timeline::start();
-        let recorder = timeline.recorder();
-        let task = tokio::spawn({
-            let recorder = recorder.clone();
-            async move {
-                tokio::time::sleep(Duration::from_secs(1)).await;
-                let _span = recorder.begin(7, "worker 7");
-                tokio::time::sleep(Duration::from_secs(2)).await;
-            }
-        });
-        task.await.unwrap();
-        Recorder::off().begin(1, "ignored").end();
-        let mut queued = recorder.begin(8, "queued at 3 s");
+    async fn futures_are_timed_from_their_first_poll_and_dropped_ones_are_abandoned() {
+        let timeline = Timeline::start(Clock::Virtual);
+        let _installed = install(timeline.recorder());
+        let made_early =
+            async { tokio::time::sleep(Duration::from_secs(2)).await }.instrument(span(0, "sleeper"));
         tokio::time::sleep(Duration::from_secs(1)).await;
-        queued.start_now();
-        tokio::time::sleep(Duration::from_secs(1)).await;
-        queued.end();
+        made_early.await;
+        let forever = std::future::pending::<()>().instrument(span(1, "forever"));
+        let _ = tokio::time::timeout(Duration::from_secs(1), forever).await;
+        Recorder::off().record_bar(bar(9, 0, 1));
         assert_eq!(
-            timeline.spans(),
-            vec![
-                Span {
-                    row: 7,
-                    label: "worker 7".into(),
+            timeline.bars(),
+            [
+                Bar {
+                    row: 0,
+                    label: "sleeper".into(),
                     start: Duration::from_secs(1),
-                    end: Duration::from_secs(3)
+                    end: Duration::from_secs(3),
+                    outcome: Outcome::Finished,
                 },
-                Span {
-                    row: 8,
-                    label: "queued at 3 s".into(),
-                    start: Duration::from_secs(4),
-                    end: Duration::from_secs(5)
+                Bar {
+                    row: 1,
+                    label: "forever".into(),
+                    start: Duration::from_secs(3),
+                    end: Duration::from_secs(4),
+                    outcome: Outcome::Abandoned,
                 },
             ]
         );
+    }
+
+    #[test]
+    fn threads_record_on_the_same_chart_and_a_panic_is_abandoned() {
+        let timeline = Timeline::start(Clock::Real);
+        let _installed = install(timeline.recorder());
+        let spans = [span(0, "fine"), span(1, "panics")];
+        std::thread::scope(|scope| {
+            let [fine, panics] = spans;
+            scope.spawn(move || fine.in_scope(|| assert_eq!(output::current_row(), Some(0))));
+            let failed = scope.spawn(move || panics.in_scope(|| panic!("on purpose")));
+            assert!(failed.join().is_err());
+        });
+        let mut bars = timeline.bars();
+        bars.sort_by_key(|bar| bar.row);
+        let outcomes: Vec<Outcome> = bars.iter().map(|bar| bar.outcome).collect();
+        assert_eq!(outcomes, [Outcome::Finished, Outcome::Abandoned]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn work_that_marks_itself_abandoned_is_drawn_so_and_its_parent_is_not() {
+        let timeline = Timeline::start(Clock::Virtual);
+        let _installed = install(timeline.recorder());
+        let inner = async { abandon_current() }.instrument(span(1, "inner"));
+        inner.instrument(span(0, "outer")).await;
+        span(2, "closure").in_scope(abandon_current);
+        let mut outcomes: Vec<(usize, Outcome)> =
+            timeline.bars().iter().map(|bar| (bar.row, bar.outcome)).collect();
+        outcomes.sort_by_key(|(row, _)| *row);
+        assert_eq!(outcomes, [(0, Outcome::Finished), (1, Outcome::Abandoned), (2, Outcome::Abandoned)]);
+    }
+
+    #[test]
+    fn a_new_chart_has_its_own_title_and_time_zero() {
+        let timeline = Timeline::start(Clock::Real);
+        let main = timeline.recorder();
+        main.record_bar(bar(0, 0, 10));
+        let second = main.new_chart("Second");
+        second.record_bar(bar(0, 0, 20));
+        let charts = timeline.charts();
+        assert_eq!(charts.len(), 2);
+        assert_eq!(charts[1].title.as_deref(), Some("Second"));
+        assert_eq!(charts[1].bars, [bar(0, 0, 20)]);
+        let drawn = anstream::adapter::strip_str(&timeline.render(60)).to_string();
+        assert!(drawn.contains("Timeline: 1 row") && drawn.contains("Second: 1 row"), "{drawn}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn join_numbers_its_futures_and_labels_them_with_their_code() {
+        let timeline = Timeline::start(Clock::Virtual);
+        let _installed = install(timeline.recorder());
+        let capture = output::Capture::start();
+        async fn say(word: &str) {
+            crate::println!("{word}");
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+        crate::join!(say("a"), say("b"));
+        let labels: Vec<(usize, String)> =
+            timeline.bars().into_iter().map(|bar| (bar.row, bar.label)).collect();
+        assert_eq!(labels, [(0, "say(\"a\")".to_string()), (1, "say(\"b\")".to_string())]);
+        assert_eq!(capture.texts_of(1), ["b"]);
     }
 }

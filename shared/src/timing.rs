@@ -1,29 +1,33 @@
-//! Honest timing: a stopwatch that reads tokio's clock, and the footer every
-//! example ends with.
+//! Honest timing: which clock a run is on, a stopwatch that reads it, and the
+//! footer the originals end with (`count executed in 1.00 seconds.`).
 //!
-//! Every lesson runs on a tokio runtime, and tokio's clock can be *paused*:
-//! `--instant` (and the tests) start the runtime with a frozen clock that jumps
-//! straight to the next timer whenever every task is waiting. Hours of sleeping
-//! then pass in milliseconds, and [`tokio::time::Instant::now`] reports the
-//! simulated time. Reading that clock here means a duration printed under
-//! `--instant` is the simulated one, and it is labelled as such.
+//! Most runs are on the real clock, read with [`std::time::Instant`]; that is
+//! all a synchronous example, a thread or a child process ever sees. An async
+//! example may instead run on tokio's *paused* clock (`--instant`): time
+//! stands still, and whenever every task waits, tokio jumps straight to the
+//! next timer, so hours of sleeping pass in milliseconds. [`Clock::now`] reads
+//! whichever clock the run is on, so every duration the course prints is
+//! true, and the footer says when it is virtual.
 
+use std::cell::Cell;
 use std::future::Future;
 use std::pin::pin;
 use std::task::{Context, Waker};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-/// Which clock the run is on.
-///
-/// The examples need to know this for one thing only: a *blocking* sleep
-/// (Python's `time.sleep`) cannot wait on a clock that only moves when the
-/// runtime is idle, so [`Clock::block_for`] does it differently on each.
+/// Which clock a run is on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Clock {
     /// Wall-clock time: sleeping one second takes one second.
     Real,
-    /// tokio's paused clock: time jumps ahead when every task waits.
+    /// tokio's paused clock: time jumps ahead whenever every task waits.
+    /// Only inside a tokio runtime started paused (see [`crate::run_async`]).
     Virtual,
+}
+
+thread_local! {
+    /// The clock of the run this thread belongs to (set by the launchers).
+    static CURRENT: Cell<Clock> = const { Cell::new(Clock::Real) };
 }
 
 impl Clock {
@@ -37,20 +41,36 @@ impl Clock {
         self == Clock::Virtual
     }
 
-    /// Blocks the calling thread for `duration`, like Python's `time.sleep`.
+    /// The clock of the run on this thread: `Virtual` inside an `--instant`
+    /// run, `Real` everywhere else (other threads included).
+    pub fn current() -> Clock {
+        CURRENT.with(Cell::get)
+    }
+
+    /// Makes `self` the clock of this thread until the guard is dropped.
+    pub fn install(self) -> ClockGuard {
+        ClockGuard { previous: CURRENT.with(|current| current.replace(self)) }
+    }
+
+    /// Now, on this clock. On the paused clock this is tokio's simulated
+    /// time, expressed as a std `Instant` so that both kinds subtract alike.
+    pub fn now(self) -> Instant {
+        match self {
+            Clock::Real => Instant::now(),
+            Clock::Virtual => tokio::time::Instant::now().into_std(),
+        }
+    }
+
+    /// Holds the calling thread for `duration`, the way CPU work or Python's
+    /// `time.sleep` does: nothing else runs on this thread meanwhile.
     ///
-    /// On the real clock this is [`std::thread::sleep`]: the thread stops and
-    /// nothing else on it runs, which is exactly the mistake `count --blocking`
-    /// shows.
-    ///
-    /// On the paused clock a thread that sleeps would never see time move (the
-    /// clock only jumps when the runtime is idle, and a sleeping thread keeps
-    /// it busy). So the clock is moved forward by `duration` on the spot, and
-    /// no other task runs in between: to every task it looks as if the thread
-    /// was blocked for that long.
-    ///
-    /// Must be called inside the runtime (a task, or a thread that entered it)
-    /// when the clock is virtual.
+    /// On the real clock this is [`std::thread::sleep`]. On the paused clock
+    /// a sleeping thread would never see time move (tokio only jumps the
+    /// clock when the runtime is idle, and a sleeping thread keeps it busy),
+    /// so the clock is moved forward by `duration` on the spot instead, with
+    /// no other task running in between: to every task it looks exactly as if
+    /// the thread had been busy for that long. Inside a virtual run, call it
+    /// from the runtime's thread.
     pub fn block_for(self, duration: Duration) {
         match self {
             Clock::Real => std::thread::sleep(duration),
@@ -59,13 +79,27 @@ impl Clock {
     }
 }
 
+/// Restores the previous clock of the thread when dropped.
+#[derive(Debug)]
+#[must_use = "the clock is installed only until this guard is dropped"]
+pub struct ClockGuard {
+    previous: Clock,
+}
+
+impl Drop for ClockGuard {
+    fn drop(&mut self) {
+        CURRENT.with(|current| current.set(self.previous));
+    }
+}
+
 /// Moves the paused clock forward without giving other tasks a turn.
 ///
 /// `tokio::time::advance` is an `async fn`: its first poll moves the clock,
-/// then it yields once so that timers can fire. Polling it exactly once, with a
-/// waker that does nothing, keeps the first half and drops the yield, which is
-/// what a blocking call must do. The paused-clock tests of `count --blocking`
-/// check the result.
+/// then it yields once so that timers can fire. Polling it exactly once, with
+/// a waker that does nothing, keeps the first half and drops the yield, which
+/// is what a blocking call must do. Timers that fell due meanwhile fire as
+/// soon as the thread gets back to the runtime, as they would after a real
+/// block.
 fn jump_clock_ahead(duration: Duration) {
     let mut advance = pin!(tokio::time::advance(duration));
     let mut context = Context::from_waker(Waker::noop());
@@ -73,33 +107,27 @@ fn jump_clock_ahead(duration: Duration) {
     let _ = advance.as_mut().poll(&mut context);
 }
 
-/// Measures one run on the run's clock, and on the wall clock too.
-///
-/// On the real clock both readings agree. On the paused clock the first is the
-/// simulated time, and the footer says so. The second is for examples that
-/// convert between the two (`chess --realtime --speed N`); the footer leaves it
-/// out, so that a run on the virtual clock prints the same text every time.
+/// Measures one run, or part of one, on the run's clock.
 #[derive(Clone, Copy, Debug)]
 pub struct Stopwatch {
     clock: Clock,
-    started: tokio::time::Instant,
-    started_wall: std::time::Instant,
+    started: Instant,
 }
 
 impl Stopwatch {
-    /// Starts measuring now.
-    pub fn start(clock: Clock) -> Stopwatch {
-        Stopwatch { clock, started: tokio::time::Instant::now(), started_wall: std::time::Instant::now() }
+    /// Starts measuring now, on this thread's clock ([`Clock::current`]).
+    pub fn start() -> Stopwatch {
+        Stopwatch::start_on(Clock::current())
     }
 
-    /// Time since [`Stopwatch::start`] on the run's clock (simulated under `--instant`).
+    /// Starts measuring now on `clock`.
+    pub fn start_on(clock: Clock) -> Stopwatch {
+        Stopwatch { clock, started: clock.now() }
+    }
+
+    /// Time since the start (simulated on the paused clock).
     pub fn elapsed(&self) -> Duration {
-        self.started.elapsed()
-    }
-
-    /// Real time since [`Stopwatch::start`], whatever the run's clock.
-    pub fn wall_elapsed(&self) -> Duration {
-        self.started_wall.elapsed()
+        self.clock.now().saturating_duration_since(self.started)
     }
 
     /// The clock this stopwatch reads.
@@ -107,22 +135,20 @@ impl Stopwatch {
         self.clock
     }
 
-    /// The closing line of the originals: `count executed in 1.00 seconds.`
-    ///
-    /// On the paused clock it says the time is virtual.
-    pub fn footer(&self, program: &str) -> String {
-        footer(program, self.clock, self.elapsed())
+    /// The closing line of the originals, `{prefix} 1.00 seconds.`, marked
+    /// as virtual time on the paused clock.
+    pub fn footer(&self, prefix: &str) -> String {
+        footer(prefix, self.clock, self.elapsed())
     }
 }
 
-/// Formats the footer from an already measured duration (see [`Stopwatch::footer`]).
-pub fn footer(program: &str, clock: Clock, elapsed: Duration) -> String {
-    let seconds = elapsed.as_secs_f64();
+/// `count executed in 1.00 seconds.` from a prefix and a measured duration;
+/// on the paused clock it says the time is virtual.
+pub fn footer(prefix: &str, clock: Clock, elapsed: Duration) -> String {
+    let seconds = seconds(elapsed);
     match clock {
-        Clock::Real => format!("{program} executed in {seconds:0.2} seconds."),
-        Clock::Virtual => {
-            format!("{program} executed in {seconds:0.2} seconds of virtual time (paused clock, --instant).")
-        }
+        Clock::Real => format!("{prefix} {seconds} seconds."),
+        Clock::Virtual => format!("{prefix} {seconds} seconds of virtual time (paused clock, --instant)."),
     }
 }
 
@@ -132,9 +158,15 @@ pub fn hms(duration: Duration) -> String {
     format!("{}:{:02}:{:02}", total / 3600, total / 60 % 60, total % 60)
 }
 
-/// Seconds with two decimals, the precision every example prints.
+/// Seconds with two decimals, the precision the originals print.
 pub fn seconds(duration: Duration) -> String {
     format!("{:0.2}", duration.as_secs_f64())
+}
+
+/// `1 item`, `2 items`: a count with its noun in the right number.
+pub fn plural(count: impl Into<u64>, singular: &str, plural: &str) -> String {
+    let count = count.into();
+    format!("{count} {}", if count == 1 { singular } else { plural })
 }
 
 #[cfg(test)]
@@ -142,16 +174,34 @@ mod tests {
     use super::*;
 
     #[tokio::test(start_paused = true)]
-    async fn stopwatch_reads_the_paused_clock() {
-        let stopwatch = Stopwatch::start(Clock::Virtual);
+    async fn the_virtual_clock_reads_tokios_paused_time() {
+        let stopwatch = Stopwatch::start_on(Clock::Virtual);
         tokio::time::sleep(Duration::from_secs(3600)).await;
         assert_eq!(stopwatch.elapsed(), Duration::from_secs(3600));
-        assert!(stopwatch.wall_elapsed() < Duration::from_secs(3600));
+    }
+
+    #[test]
+    fn outside_a_runtime_the_current_clock_is_real_and_reads_std_time() {
+        assert_eq!(Clock::current(), Clock::Real);
+        let before = Instant::now();
+        let stopwatch = Stopwatch::start();
+        std::thread::sleep(Duration::from_millis(20));
+        assert!(stopwatch.elapsed() >= Duration::from_millis(20));
+        assert!(stopwatch.elapsed() <= before.elapsed());
+    }
+
+    #[test]
+    fn an_installed_clock_is_restored() {
+        {
+            let _virtual = Clock::Virtual.install();
+            assert_eq!(Clock::current(), Clock::Virtual);
+        }
+        assert_eq!(Clock::current(), Clock::Real);
     }
 
     #[tokio::test(start_paused = true)]
     async fn blocking_on_the_virtual_clock_moves_it_without_yielding() {
-        let stopwatch = Stopwatch::start(Clock::Virtual);
+        let stopwatch = Stopwatch::start_on(Clock::Virtual);
         let other_task_ran = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         let flag = other_task_ran.clone();
         let other = tokio::spawn(async move {
@@ -168,7 +218,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn timers_due_during_a_block_fire_afterwards() {
-        let stopwatch = Stopwatch::start(Clock::Virtual);
+        let stopwatch = Stopwatch::start_on(Clock::Virtual);
         let sleeper = tokio::spawn(async move {
             tokio::time::sleep(Duration::from_secs(1)).await;
             stopwatch.elapsed()
@@ -181,10 +231,10 @@ mod tests {
 
     #[test]
     fn footers_say_which_clock() {
-        let real = footer("count", Clock::Real, Duration::from_millis(1004));
+        let real = footer("count executed in", Clock::Real, Duration::from_millis(1004));
         assert_eq!(real, "count executed in 1.00 seconds.");
-        let virtual_ = footer("count", Clock::Virtual, Duration::from_secs(3));
-        assert_eq!(virtual_, "count executed in 3.00 seconds of virtual time (paused clock, --instant).");
+        let simulated = footer("Program finished in", Clock::Virtual, Duration::from_secs(3));
+        assert_eq!(simulated, "Program finished in 3.00 seconds of virtual time (paused clock, --instant).");
     }
 
     #[test]
@@ -192,5 +242,12 @@ mod tests {
         assert_eq!(hms(Duration::from_secs(3655)), "1:00:55");
         assert_eq!(hms(Duration::from_secs(43_200)), "12:00:00");
         assert_eq!(hms(Duration::from_millis(59_999)), "0:00:59");
+    }
+
+    #[test]
+    fn plurals() {
+        assert_eq!(plural(1u32, "item", "items"), "1 item");
+        assert_eq!(plural(0u32, "item", "items"), "0 items");
+        assert_eq!(plural(2u64, "item", "items"), "2 items");
     }
 }

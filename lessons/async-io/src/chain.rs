@@ -8,101 +8,94 @@
 //! Inside one chain the parts run in order (`part2` needs `part1`'s result),
 //! but the chains run concurrently, so the whole program takes as long as the
 //! *longest* chain, not the sum of them all.
+//!
+//! What Rust adds: the chain's generator is passed in, one per chain (see
+//! [`crate::rand`] for why), and `join_all` polls the chains inside one task
+//! where `gather` would make a task of each: the waits overlap either way.
 
+use std::process::ExitCode;
 use std::time::Duration;
 
 use ::rand::RngExt;
-use ::rand::rngs::StdRng;
-use shared::Context;
-use shared::colors::paint;
-use shared::timing::{Stopwatch, seconds};
+use futures::future::join_all;
+use shared::cli::{InstantArg, SeedArg, TimelineArg};
+use shared::random::Rng;
+use shared::timing::plural;
+use shared::{Instrument, Options, println, span};
+use tokio::time::Instant;
+
+/// The most inputs, each a chain and a row of the chart.
+pub const MAX_INPUTS: usize = 1000;
 
 /// Flags of `chain`.
 #[derive(clap::Args, Clone, Debug, PartialEq, Eq)]
 pub struct Args {
-    /// The inputs, one chain each.
-    #[arg(value_name = "N", default_values_t = [1, 2, 3])]
+    /// The inputs, one chain each (at most 1000).
+    #[arg(value_name = "N", default_values_t = [1, 2, 3], num_args = 1..=MAX_INPUTS)]
     pub inputs: Vec<u64>,
-}
 
-/// What one chain did.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ChainReport {
-    /// Its input.
-    pub input: u64,
-    /// How long `part1` and `part2` slept.
-    pub sleeps: [Duration; 2],
-    /// How long the chain took, on the run's clock.
-    pub took: Duration,
-    /// The final result.
-    pub result: String,
-}
+    /// `--seed`.
+    #[command(flatten)]
+    pub seed: SeedArg,
 
-/// What a run did.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Report {
-    /// One entry per input, in input order.
-    pub chains: Vec<ChainReport>,
-    /// The whole program.
-    pub elapsed: Duration,
+    /// `--timeline`.
+    #[command(flatten)]
+    pub timeline: TimelineArg,
+
+    /// `--instant`.
+    #[command(flatten)]
+    pub instant: InstantArg,
 }
 
 // ANCHOR: parts
-/// Sleeps a random 0–10 s, then returns `result{n}-1`.
-async fn part1(n: u64, row: usize, rng: &mut StdRng) -> (String, Duration) {
-    let pause = Duration::from_secs(rng.random_range(0..=10));
-    anstream::println!(
-        "{}",
-        paint(row, format_args!("part1({n}) sleeping for {} seconds.", pause.as_secs()))
-    );
-    tokio::time::sleep(pause).await;
+/// `async def part1(n)`.
+pub async fn part1(n: u64, rng: &mut Rng) -> String {
+    let i = rng.random_range(0..=10);
+    println!("part1({n}) sleeping for {}.", plural(i, "second", "seconds"));
+    tokio::time::sleep(Duration::from_secs(i)).await;
     let result = format!("result{n}-1");
-    anstream::println!("{}", paint(row, format_args!("Returning part1({n}) == {result}.")));
-    (result, pause)
+    println!("Returning part1({n}) == {result}.");
+    result
 }
 
-/// Sleeps a random 0–10 s, then builds on `part1`'s result.
-async fn part2(n: u64, arg: &str, row: usize, rng: &mut StdRng) -> (String, Duration) {
-    let pause = Duration::from_secs(rng.random_range(0..=10));
-    anstream::println!(
-        "{}",
-        paint(row, format_args!("part2({n}, {arg:?}) sleeping for {} seconds.", pause.as_secs()))
-    );
-    tokio::time::sleep(pause).await;
+/// `async def part2(n, arg)`.
+pub async fn part2(n: u64, arg: &str, rng: &mut Rng) -> String {
+    let i = rng.random_range(0..=10);
+    println!("part2({n}, {arg:?}) sleeping for {}.", plural(i, "second", "seconds"));
+    tokio::time::sleep(Duration::from_secs(i)).await;
     let result = format!("result{n}-2 derived from {arg}");
-    anstream::println!("{}", paint(row, format_args!("Returning part2({n}, {arg:?}) == {result}.")));
-    (result, pause)
+    println!("Returning part2({n}, {arg:?}) == {result}.");
+    result
 }
 
-/// `part1`, then `part2` on its result: the awaits run in order.
-async fn chain(n: u64, row: usize, context: Context) -> ChainReport {
-    let _span = context.timeline.begin(row, format_args!("chain({n})"));
-    let mut rng = context.rng(row as u64);
-    let stopwatch = Stopwatch::start(context.clock);
-    let (first, first_sleep) = part1(n, row, &mut rng).await;
-    let (result, second_sleep) = part2(n, &first, row, &mut rng).await;
-    let took = stopwatch.elapsed();
-    anstream::println!(
-        "{}",
-        paint(row, format_args!("-->Chained result{n} => {result} (took {} seconds).", seconds(took)))
-    );
-    ChainReport { input: n, sleeps: [first_sleep, second_sleep], took, result }
+/// `async def chain(n)`: `part1`, then `part2` on its result.
+pub async fn chain(n: u64, mut rng: Rng) {
+    let start = Instant::now();
+    let p1 = part1(n, &mut rng).await;
+    let p2 = part2(n, &p1, &mut rng).await;
+    let end = start.elapsed().as_secs_f64();
+    println!("-->Chained result{n} => {p2} (took {end:0.2} seconds).");
+}
+
+/// `async def main(*args)`: `gather(*(chain(n) for n in args))`.
+pub async fn main(inputs: &[u64], seed: &SeedArg) {
+    join_all(
+        inputs
+            .iter()
+            .enumerate()
+            .map(|(row, &n)| chain(n, seed.rng(row)).instrument(span(row, format!("chain({n})")))),
+    )
+    .await;
 }
 // ANCHOR_END: parts
 
-/// Runs one chain per input, all at once, and prints the total.
-pub async fn run(args: &Args, context: &Context) -> Report {
-    let stopwatch = Stopwatch::start(context.clock);
-    let tasks: Vec<_> = args
-        .inputs
-        .iter()
-        .enumerate()
-        .map(|(row, &n)| tokio::spawn(chain(n, row, context.clone())))
-        .collect();
-    let mut chains = Vec::with_capacity(tasks.len());
-    for task in tasks {
-        chains.push(task.await.expect("a chain task panicked"));
-    }
-    anstream::println!("{}", stopwatch.footer("chain"));
-    Report { chains, elapsed: stopwatch.elapsed() }
+/// Runs one chain per input and prints the total, as the original's
+/// `__main__` block does.
+pub fn run(args: &Args) -> ExitCode {
+    let options =
+        Options::new().timeline(args.timeline).clock(args.instant.clock()).footer("Program finished in");
+    shared::run_async(options, || async move {
+        main(&args.inputs, &args.seed).await;
+        Ok(())
+    })
 }

@@ -1,37 +1,45 @@
 //! # `chess`: Judit Polgár's simultaneous exhibition
 //!
-//! Ports seed 004, "Multi Processing" (the chess exhibition, from Real
-//! Python's asyncio walkthrough).
+//! Ports seed 004's chess exhibition (from Real Python's asyncio
+//! walkthrough), which the seed tells in prose; here it runs.
 //!
 //! Judit plays 24 amateurs. She needs 5 s per move, each of them 55 s, and a
-//! game lasts 30 move pairs.
+//! game lasts 30 move pairs. In this program **Judit is the CPU**: her move
+//! holds the thread, as computation does, while an opponent's move is a wait
+//! that can be awaited.
 //!
-//! - **Synchronously** she sits down at one board and stays until that game
-//!   is over: 30 × (5 + 55) s = 30 min a game, 24 games = **12 h**.
-//! - **Asynchronously** she makes one move at a board and walks on while that
-//!   opponent thinks. One lap of the 24 boards takes her 24 × 5 s = 120 s,
+//! - **Synchronously** she sits at one board until its game is over, waiting
+//!   through every reply: 30 × (5 + 55) s = 30 min a game, 24 games =
+//!   **12 h**.
+//! - **Asynchronously** each game is a future. After her move at a board,
+//!   the game awaits the opponent's reply, and the thread (Judit) goes on to
+//!   the next board. One lap of the 24 boards takes her 24 × 5 s = 120 s,
 //!   longer than anybody's 55 s of thinking, so she never waits: 30 laps take
 //!   3,600 s. The seed stops counting there and says "1 hour"; but after her
 //!   30th move at the last board, that opponent still replies, 55 s later.
 //!   The exhibition ends at **3,655 s** (1:00:55), and that is what this
 //!   program prints.
 //!
-//! Judit's attention is the one thing that cannot be shared: both versions
-//! spend exactly 24 × 30 × 5 s = 1 h of her time. What async changes is that
-//! the opponents' thinking, 24 × 30 × 55 s = 11 h of it, overlaps with her
-//! moves instead of being waited for.
+//! Judit's time is the one thing that cannot be shared: both versions spend
+//! exactly 24 × 30 × 5 s = 1 h of it. What async changes is that the
+//! opponents' thinking, 24 × 30 × 55 s = 11 h of it, overlaps with her moves
+//! instead of being waited for.
 //!
-//! 12 hours are not something to sit through in class, so this example runs on
-//! the virtual clock by default and prints the totals at once. `--realtime
-//! --speed N` plays it live, N times faster than real life.
+//! Twelve hours are not something to sit through in class, so this example
+//! runs on the virtual clock by default and prints the totals at once.
+//! `--realtime --speed N` plays it live, N times faster than life (by default
+//! 720 times: both exhibitions in about a minute).
 
+use std::cell::Cell;
+use std::process::ExitCode;
 use std::time::Duration;
 
-use shared::Context;
-use shared::Failure;
-use shared::colors::{NOTE, paint, styled};
-use shared::timing::{Clock, Stopwatch, hms};
-use tokio::sync::mpsc;
+use futures::stream::{FuturesUnordered, StreamExt};
+use shared::cli::TimelineArg;
+use shared::colors::{NOTE, styled};
+use shared::timing::{Clock, hms};
+use shared::{Failure, Instrument, Options, println, span};
+use tokio::time::Instant;
 
 /// Which exhibitions to play.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -71,14 +79,23 @@ pub struct Args {
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub opponent_secs: u64,
 
-    /// Play on the real clock instead of printing the totals at once.
+    /// Play on the real clock, instead of printing the totals at once from
+    /// the virtual clock (which the other examples call --instant).
     #[arg(long)]
     pub realtime: bool,
 
     /// With --realtime: how many times faster than real life.
-    #[arg(long, value_name = "N", default_value_t = 60, requires = "realtime",
+    #[arg(long, value_name = "N", default_value_t = 720, requires = "realtime",
           value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub speed: u32,
+
+    /// The default already: the exhibitions run on the virtual clock.
+    #[arg(long, hide = true, conflicts_with = "realtime")]
+    pub instant: bool,
+
+    /// `--timeline`.
+    #[command(flatten)]
+    pub timeline: TimelineArg,
 }
 
 impl Default for Args {
@@ -90,182 +107,196 @@ impl Default for Args {
             judit_secs: 5,
             opponent_secs: 55,
             realtime: false,
-            speed: 60,
+            speed: 720,
+            instant: false,
+            timeline: TimelineArg::default(),
         }
     }
-}
-
-impl Args {
-    /// The clock `chess` runs on: virtual, unless `--realtime` asks for the
-    /// clock the common flags chose (and if that is `--instant`'s virtual
-    /// one, [`run`] refuses the contradiction).
-    pub fn clock(&self, requested: Clock) -> Clock {
-        if self.realtime { requested } else { Clock::Virtual }
-    }
-
-    /// How long `simulated` takes on the run's clock: divided by `--speed`
-    /// when playing live.
-    fn scaled(&self, simulated: Duration) -> Duration {
-        if self.realtime { simulated / self.speed } else { simulated }
-    }
-
-    fn judit_move(&self) -> Duration {
-        self.scaled(Duration::from_secs(self.judit_secs))
-    }
-
-    fn opponent_move(&self) -> Duration {
-        self.scaled(Duration::from_secs(self.opponent_secs))
-    }
-}
-
-/// How long each exhibition lasted, in the exhibition's own time.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Report {
-    /// The synchronous exhibition, if played.
-    pub sync: Option<Duration>,
-    /// The asynchronous exhibition, if played.
-    pub asynchronous: Option<Duration>,
-}
-
-/// Plays the exhibitions `--mode` asks for and prints their lengths.
-pub async fn run(args: &Args, context: &Context) -> Result<Report, Failure> {
-    if args.realtime && context.clock.is_virtual() {
-        return Err(Failure::new("--realtime and --instant contradict each other: choose one"));
-    }
-    let mut report = Report::default();
-    if matches!(args.mode, Mode::Both | Mode::Sync) {
-        report.sync = Some(play(args, context, "Synchronous", false).await);
-    }
-    if args.mode == Mode::Both {
-        anstream::println!();
-    }
-    if matches!(args.mode, Mode::Both | Mode::Async) {
-        report.asynchronous = Some(play(args, context, "Asynchronous", true).await);
-    }
-    if let (Some(sync), Some(asynchronous)) = (report.sync, report.asynchronous) {
-        let ratio = sync.as_secs_f64() / asynchronous.as_secs_f64();
-        anstream::println!("\nMoving from table to table made the exhibition {ratio:.1}× shorter.");
-    }
-    Ok(report)
-}
-
-/// Plays one exhibition and reports its length in simulated time.
-async fn play(args: &Args, context: &Context, name: &str, asynchronous: bool) -> Duration {
-    anstream::println!(
-        "{name} exhibition: {} boards, {} move pairs, Judit {} s a move, opponents {} s.",
-        args.boards,
-        args.moves,
-        args.judit_secs,
-        args.opponent_secs
-    );
-    let stopwatch = Stopwatch::start(context.clock);
-    if asynchronous {
-        exhibition_async(args, context, &stopwatch).await;
-    } else {
-        exhibition_sync(args, context, &stopwatch);
-    }
-    let simulated = simulated(args, stopwatch.elapsed());
-    let how = match context.clock {
-        Clock::Virtual => "on the virtual clock".to_string(),
-        Clock::Real => {
-            format!("played live at {}× in {:.1} s", args.speed, stopwatch.wall_elapsed().as_secs_f64())
-        }
-    };
-    anstream::println!(
-        "{name}: the exhibition took {} ({} s) {}",
-        hms(simulated),
-        simulated.as_secs(),
-        styled(NOTE, format_args!("({how})"))
-    );
-    simulated
-}
-
-/// A duration on the run's clock turned back into exhibition time.
-fn simulated(args: &Args, elapsed: Duration) -> Duration {
-    let simulated = if args.realtime { elapsed * args.speed } else { elapsed };
-    // Live play overshoots each sleep by a little; round to whole seconds so
-    // 3655.004 s reads as the 3655 s it stands for.
-    Duration::from_secs(simulated.as_secs_f64().round() as u64)
 }
 
 // ANCHOR: sync
-/// One game after another. Plain blocking code: Judit is busy (or waiting
-/// for her opponent) every second of it.
-fn exhibition_sync(args: &Args, context: &Context, stopwatch: &Stopwatch) {
-    for board in 0..args.boards as usize {
-        let _game = context.timeline.begin(board, format_args!("board {}", board + 1));
-        for _ in 0..args.moves {
-            context.clock.block_for(args.judit_move()); // Judit thinks
-            context.clock.block_for(args.opponent_move()); // she waits for the reply
-        }
-        anstream::println!(
-            "{}",
-            paint(
-                board,
-                format_args!(
-                    "  board {:>2}: game over at {}",
-                    board + 1,
-                    hms(simulated(args, stopwatch.elapsed()))
-                )
-            )
-        );
+/// One game after another: Judit sits at a board until its game is over.
+pub fn exhibition_sync(hall: &Hall) {
+    for board in 0..hall.boards {
+        span(board, format!("board {}", board + 1)).in_scope(|| {
+            for _ in 0..hall.moves {
+                hall.judit_moves(board); // she thinks: the thread is hers
+                hall.opponent_moves_while_judit_waits(board); // and she sits through the reply
+            }
+            hall.game_over(board);
+        });
     }
 }
 // ANCHOR_END: sync
 
 // ANCHOR: async
-/// A board's opponent: waits for Judit's move, thinks, replies.
-async fn opponent(mut moves: mpsc::Receiver<u32>, replies: mpsc::Sender<u32>, think: Duration) {
-    while let Some(move_number) = moves.recv().await {
-        tokio::time::sleep(think).await; // thinking: Judit is elsewhere meanwhile
-        if replies.send(move_number).await.is_err() {
-            return; // Judit has left
-        }
+/// One game, played table to table: Judit's move holds the thread, the
+/// opponent's reply is awaited, and meanwhile the thread plays other boards.
+pub async fn game(hall: &Hall, board: usize) {
+    for _ in 0..hall.moves {
+        hall.judit_moves(board); // she thinks: the thread is hers
+        hall.opponent_moves(board).await; // she walks on while the opponent thinks
     }
+    hall.game_over(board);
 }
 
-/// Judit walks the boards: at each she waits for the reply to her last move
-/// (it is long there by the time she is back), moves, and walks on.
-async fn exhibition_async(args: &Args, context: &Context, stopwatch: &Stopwatch) {
-    struct Board {
-        to_opponent: mpsc::Sender<u32>,
-        from_opponent: mpsc::Receiver<u32>,
-        game: shared::timeline::SpanGuard,
-    }
-    let mut boards: Vec<Board> = (0..args.boards as usize)
-        .map(|board| {
-            let (to_opponent, moves) = mpsc::channel(1);
-            let (replies, from_opponent) = mpsc::channel(1);
-            tokio::spawn(opponent(moves, replies, args.opponent_move()));
-            let game = context.timeline.begin(board, format_args!("board {}", board + 1));
-            Board { to_opponent, from_opponent, game }
-        })
+/// Every game at once, in one task. `FuturesUnordered` polls a game when
+/// its reply has come, in the order the replies come: Judit goes to the
+/// board that has been waiting longest.
+pub async fn exhibition_async(hall: &Hall) {
+    let mut games: FuturesUnordered<_> = (0..hall.boards)
+        .map(|board| game(hall, board).instrument(span(board, format!("board {}", board + 1))))
         .collect();
-
-    for move_number in 1..=args.moves {
-        for board in &mut boards {
-            if move_number > 1 {
-                board.from_opponent.recv().await; // the reply to her last move
-            }
-            tokio::time::sleep(args.judit_move()).await; // Judit thinks: her time is not shared
-            let _ = board.to_opponent.send(move_number).await;
-        }
-        anstream::println!(
-            "{}",
-            paint(
-                move_number as usize,
-                format_args!(
-                    "  lap {move_number:>2}: Judit has moved on every board at {}",
-                    hms(simulated(args, stopwatch.elapsed()))
-                )
-            )
-        );
-    }
-    // The last replies: the game at each board ends when its opponent answers.
-    for board in boards {
-        let Board { mut from_opponent, game, .. } = board;
-        from_opponent.recv().await;
-        game.end();
-    }
+    while games.next().await.is_some() {}
 }
 // ANCHOR_END: async
+
+/// Plays the exhibitions `--mode` asks for and prints their lengths.
+pub fn run(args: &Args) -> ExitCode {
+    let clock = if args.realtime { Clock::Real } else { Clock::Virtual };
+    let options = Options::new().timeline(args.timeline).clock(clock);
+    shared::run_async(options, || async move {
+        let mut lengths = Vec::new();
+        if matches!(args.mode, Mode::Both | Mode::Sync) {
+            lengths.push(play(args, Mode::Sync).await);
+        }
+        if matches!(args.mode, Mode::Both | Mode::Async) {
+            if !lengths.is_empty() {
+                println!();
+            }
+            lengths.push(play(args, Mode::Async).await);
+        }
+        if let [sync, asynchronous] = lengths[..] {
+            let ratio = sync.as_secs_f64() / asynchronous.as_secs_f64();
+            println!("\nMoving from table to table made the exhibition {ratio:.1}× shorter.");
+        }
+        Ok::<(), Failure>(())
+    })
+}
+
+/// Plays one exhibition (`Sync` or `Async`) in a chart of its own and
+/// reports its length in exhibition time.
+async fn play(args: &Args, mode: Mode) -> Duration {
+    let name = if mode == Mode::Sync { "Synchronous" } else { "Asynchronous" };
+    println!(
+        "{name} exhibition: {} boards, {} move pairs, Judit {} s a move, opponents {} s.",
+        args.boards, args.moves, args.judit_secs, args.opponent_secs
+    );
+    let chart = shared::timeline::current().new_chart(format!("{name} exhibition"));
+    let _chart = shared::timeline::install(chart);
+    let hall = Hall::new(args);
+    let started = std::time::Instant::now();
+    match mode {
+        Mode::Sync => exhibition_sync(&hall),
+        _ => exhibition_async(&hall).await,
+    }
+    let length = hall.length();
+    let how = if args.realtime {
+        format!("played live at {}× in {:.1} s", args.speed, started.elapsed().as_secs_f64())
+    } else {
+        "on the virtual clock".to_string()
+    };
+    println!(
+        "{name}: the exhibition took {} ({} s) {}",
+        hms(length),
+        length.as_secs(),
+        styled(NOTE, format!("({how})"))
+    );
+    length
+}
+
+// ANCHOR: hall
+/// The exhibition hall: the boards, and the schedule every move follows.
+///
+/// Times are kept in *exhibition time*: when each board is ready for Judit
+/// and when Judit is free again. A move ends at a deadline computed from the
+/// schedule, never at "now plus 5 s": on the real clock every sleep overruns
+/// a little, and at `--speed 720` a millisecond late is 0.7 s of exhibition
+/// time, which would add up over 1,440 moves. Sleeping until deadlines, the
+/// live run prints the same times as the virtual one.
+#[derive(Debug)]
+pub struct Hall {
+    /// Number of boards.
+    pub boards: usize,
+    /// Move pairs per game.
+    pub moves: u32,
+    judit_move: Duration,
+    opponent_move: Duration,
+    /// How many times faster than life (1 on the virtual clock).
+    speed: u32,
+    /// The run's clock, which Judit's blocking moves hold.
+    clock: Clock,
+    /// When the exhibition started, on that clock.
+    start: Instant,
+    /// When Judit is free again, in exhibition time.
+    judit_free: Cell<Duration>,
+    /// When each board is ready for Judit's next move, in exhibition time.
+    board_ready: Vec<Cell<Duration>>,
+}
+
+impl Hall {
+    /// A hall for the exhibition `args` describe, opening now on this
+    /// thread's clock ([`Clock::current`]).
+    pub fn new(args: &Args) -> Hall {
+        Hall {
+            boards: args.boards as usize,
+            moves: args.moves,
+            judit_move: Duration::from_secs(args.judit_secs),
+            opponent_move: Duration::from_secs(args.opponent_secs),
+            speed: if args.realtime { args.speed } else { 1 },
+            clock: Clock::current(),
+            start: Instant::now(),
+            judit_free: Cell::new(Duration::ZERO),
+            board_ready: vec![Cell::new(Duration::ZERO); args.boards as usize],
+        }
+    }
+
+    /// Judit moves at `board`: she starts when both she and the board are
+    /// ready, and holds the thread until her move is done.
+    pub fn judit_moves(&self, board: usize) {
+        let done = self.judit_free.get().max(self.board_ready[board].get()) + self.judit_move;
+        self.judit_free.set(done);
+        self.board_ready[board].set(done);
+        let now = Instant::now();
+        let deadline = self.deadline(done);
+        if deadline > now {
+            // A blocking wait, like CPU work: no other board is played meanwhile.
+            self.clock.block_for(deadline - now);
+        }
+    }
+
+    /// The opponent at `board` thinks; the game awaits the reply.
+    pub async fn opponent_moves(&self, board: usize) {
+        let reply = self.board_ready[board].get() + self.opponent_move;
+        self.board_ready[board].set(reply);
+        tokio::time::sleep_until(self.deadline(reply)).await;
+    }
+
+    /// The opponent at `board` thinks, and Judit sits there until the reply.
+    pub fn opponent_moves_while_judit_waits(&self, board: usize) {
+        let reply = self.board_ready[board].get() + self.opponent_move;
+        self.board_ready[board].set(reply);
+        self.judit_free.set(reply);
+        let now = Instant::now();
+        let deadline = self.deadline(reply);
+        if deadline > now {
+            self.clock.block_for(deadline - now);
+        }
+    }
+
+    /// Prints when the game at `board` ended.
+    pub fn game_over(&self, board: usize) {
+        println!("board {:>2}: game over at {}", board + 1, hms(self.board_ready[board].get()));
+    }
+
+    /// How long the exhibition lasted: until the last game ended.
+    pub fn length(&self) -> Duration {
+        self.board_ready.iter().map(Cell::get).max().unwrap_or_default()
+    }
+
+    /// When `exhibition_time` falls on the run's clock.
+    fn deadline(&self, exhibition_time: Duration) -> Instant {
+        self.start + exhibition_time / self.speed
+    }
+}
+// ANCHOR_END: hall

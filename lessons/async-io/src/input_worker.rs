@@ -1,7 +1,8 @@
 //! # `input-worker`: typing while a worker works
 //!
 //! Ports seed 000 (and its Russian twin 001), "Asynchronous Programming": the
-//! `iostream`, `worker` and `manager` coroutines around an `asyncio.Queue`.
+//! `process`, `worker`, `iostream` and `manager` coroutines around an
+//! `asyncio.Queue`.
 //!
 //! Numbers typed at the prompt go into a queue. A worker task takes them one
 //! by one: for `i` it sleeps `i` seconds, then writes `i.txt` containing
@@ -11,37 +12,43 @@
 //! the program says `Finishing work`, lets the worker empty the queue, and
 //! says `Work ended`.
 //!
-//! What the port fixes:
+//! What the port changes, and why:
 //!
-//! - In the English original, `await queue.put(int(n))` sits *after* the
-//!   input loop, so only the non-number that ended input would be queued (and
-//!   `int()` of it raises). Here every number is queued as it is typed.
-//! - The original prints `Work ended` at import time, before anything has
-//!   run. Here it is the last line, after the worker has finished.
-//! - The original stops its worker with `cancel()` once `queue.join()` says
-//!   the queue is empty. Here the input side closes the channel instead: the
-//!   worker drains what is left and returns by itself; nothing is cancelled
-//!   half-way.
+//! - In the English listing, `await queue.put(int(n))` sits *after* the input
+//!   loop, so no number is queued while typing (and `int()` of the line that
+//!   ended the loop raises). Here every number is queued as it is typed, as
+//!   in the Russian listing.
+//! - The English listing prints `Work ended` at import time, before anything
+//!   has run. Here it is the last line, after the worker has finished.
+//! - The original's manager waits with `queue.join()`, then cancels the
+//!   worker. That is correct (`task_done()` comes after the work, so the
+//!   worker is idle when it is cancelled); here the same end is reached
+//!   without cancelling anything: input's end drops the queue's sender, and
+//!   the worker's `recv()` returns `None` once the queue is empty.
 //! - Files are written atomically ([`shared::files`]): nobody ever sees a
-//!   half-written `i.txt`.
-//! - Bad lines (too long, not UTF-8, a number too large to sleep on) get a
-//!   message and the prompt comes back. Ctrl-C stops input and lets the queue
-//!   drain; a second Ctrl-C stops at once, reports what was not processed, and
-//!   leaves no partial file.
+//!   half-written `i.txt`; and off the runtime's thread, where the original's
+//!   `open()` blocks its event loop.
+//! - Bad lines get an answer; Ctrl-C stops input, and a second Ctrl-C stops
+//!   at once, reporting what was not done (see [`Report`]).
 
+use std::io;
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 use std::time::Duration;
 
-use shared::colors::paint;
-use shared::console::{Console, Input, Seconds, parse_seconds, show_prompt};
-use shared::interrupt::TwoStageStop;
-use shared::{Context, Failure};
+use shared::cli::{InstantArg, TimelineArg};
+use shared::console::Console;
+use shared::interrupt::{Pending, Stage, TwoStageStop};
+use shared::{Failure, Instrument, Options, eprintln, println, span};
 use tokio::io::AsyncRead;
 use tokio::sync::mpsc;
-use tokio_util::sync::CancellationToken;
 
 /// The longest sleep accepted: one day. Longer would not be a demo any more.
 pub const MAX_SECONDS: u64 = 86_400;
+
+/// The most numbers waiting in the queue. A person never gets near it; a
+/// file piped in waits for the worker here instead of filling memory.
+pub const QUEUE_LIMIT: usize = 10_000;
 
 /// The prompt, as in the original.
 pub const PROMPT: &str = "Enter a number: ";
@@ -52,214 +59,189 @@ pub struct Args {
     /// The folder the `i.txt` files are written to (created if missing).
     #[arg(long, value_name = "DIR", default_value = "output")]
     pub out: PathBuf,
+
+    /// `--timeline`.
+    #[command(flatten)]
+    pub timeline: TimelineArg,
+
+    /// `--instant`.
+    #[command(flatten)]
+    pub instant: InstantArg,
 }
 
-/// One number typed at the prompt.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Item {
-    /// Its place in the input (0 for the first number): its color and timeline row.
-    pub index: usize,
-    /// The number typed: seconds to sleep, and the file's name.
-    pub seconds: u64,
-}
-
-/// What the worker did.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Report {
-    /// The files written, in order.
-    pub written: Vec<PathBuf>,
-    /// The numbers not processed because of a stop-now Ctrl-C.
-    pub not_processed: Vec<u64>,
-}
-
-/// Runs the example on the real stdin, with Ctrl-C caught.
-pub async fn run(args: &Args, context: &Context) -> Result<Report, Failure> {
-    run_with(Console::stdin(), TwoStageStop::on_ctrl_c(), args, context).await
-}
-
-/// `main()`: starts the worker and the input task, and is the manager.
-pub async fn run_with<R>(
-    console: Console<R>,
-    stop: TwoStageStop,
-    args: &Args,
-    context: &Context,
-) -> Result<Report, Failure>
-where
-    R: AsyncRead + Unpin + Send + 'static,
-{
-    tokio::fs::create_dir_all(&args.out)
-        .await
-        .map_err(|error| Failure::new(format!("cannot create the folder {}: {error}", args.out.display())))?;
-
-    // ANCHOR: manager
-    // An unbounded queue, like `asyncio.Queue()`: typing never waits.
-    let (queue, items) = mpsc::unbounded_channel();
-    anstream::println!("Starting work");
-    let worker = tokio::spawn(worker(items, args.out.clone(), stop.clone(), context.clone()));
-    let input = tokio::spawn(read_numbers(console, queue, stop.input.clone()));
-
-    // The manager: wait for input to end...
-    input.await.expect("the input task panicked");
-    anstream::println!("Finishing work");
-    // ...then for the worker. No `queue.join()` and no `cancel()`: the input
-    // task dropped its end of the channel, so the worker's `recv()` returns
-    // `None` once the queue is empty, and the worker returns by itself.
-    let report = worker.await.expect("the worker task panicked");
-    anstream::println!("Work ended");
-    // ANCHOR_END: manager
-
-    if stop.now.is_cancelled() {
-        let list: Vec<String> = report.not_processed.iter().map(u64::to_string).collect();
-        let message = if list.is_empty() {
-            "stopped by Ctrl-C; every number had been processed".to_string()
-        } else {
-            format!("stopped by Ctrl-C; not processed: {}", list.join(", "))
-        };
-        return Err(Failure::interrupted(message));
+// ANCHOR: port
+/// `async def process(i)`: sleeps `i` seconds, then writes `i.txt`.
+pub async fn process(i: u64, out: &Path, stop_now: &Stage) -> Processed {
+    if stop_now.cut_short(tokio::time::sleep(Duration::from_secs(i))).await.is_none() {
+        return Processed::Stopped; // Ctrl-C twice: nothing written yet
     }
-    Ok(report)
-}
-
-// ANCHOR: iostream
-/// `iostream()`: reads numbers until a line is not one, input ends, or
-/// Ctrl-C; queues each number as it comes.
-async fn read_numbers<R: AsyncRead + Unpin>(
-    mut console: Console<R>,
-    queue: mpsc::UnboundedSender<Item>,
-    input_over: CancellationToken,
-) {
-    let mut index = 0;
-    loop {
-        let input = tokio::select! {
-            input = console.prompt(PROMPT) => input,
-            () = input_over.cancelled() => break, // the first Ctrl-C
-        };
-        let line = match input {
-            Input::Line(line) => line,
-            Input::TooLong { max } => {
-                anstream::eprintln!("That line is longer than {max} bytes: skipped.");
-                continue;
-            }
-            Input::InvalidUtf8 => {
-                anstream::eprintln!("That line is not valid UTF-8 text: skipped.");
-                continue;
-            }
-            Input::Eof => {
-                anstream::println!(); // end the prompt's line
-                break;
-            }
-            Input::Failed(error) => {
-                anstream::eprintln!("Cannot read the input ({error}): no more input.");
-                break;
-            }
-        };
-        match parse_seconds(&line, MAX_SECONDS) {
-            Seconds::Valid(seconds) => {
-                // Fails only if the worker is gone, which happens only after a
-                // stop-now Ctrl-C: then there is no point reading on.
-                if queue.send(Item { index, seconds }).is_err() {
-                    break;
-                }
-                index += 1;
-            }
-            Seconds::TooLarge => anstream::eprintln!(
-                "{} is too large: the worker sleeps at most {MAX_SECONDS} seconds (one day). Try again.",
-                shared::shorten(line.trim(), 40)
-            ),
-            Seconds::NotANumber => {
-                anstream::println!("{:?} is not a number: no more input.", shared::shorten(&line, 40));
-                break;
-            }
+    let path = out.join(format!("{i}.txt"));
+    match shared::files::write_atomically_async(path.clone(), format!("Hello, {i}!").into_bytes()).await {
+        Ok(()) => {
+            println!("Worker: slept {i} s, wrote {}", path.display());
+            Processed::Written(path)
+        }
+        Err(error) => {
+            eprintln!("Worker: cannot write {}: {error}", path.display());
+            Processed::Failed(error)
         }
     }
-    // Input is over, whatever ended it. Saying so tells the Ctrl-C listener
-    // that the next Ctrl-C has no input left to stop, only the worker.
-    input_over.cancel();
-    // `queue` is dropped here: the channel closes once the worker empties it.
 }
-// ANCHOR_END: iostream
 
-// ANCHOR: worker
-/// `worker()`: processes items one at a time until the queue is closed and
-/// empty, or a stop-now Ctrl-C.
-async fn worker(
-    mut items: mpsc::UnboundedReceiver<Item>,
+/// `async def worker(queue)`: processes numbers until the queue is closed
+/// and empty.
+pub async fn worker(
+    mut queue: mpsc::Receiver<u64>,
     out: PathBuf,
     stop: TwoStageStop,
-    context: Context,
+    pending: Pending,
 ) -> Report {
-    let TwoStageStop { input: input_over, now: stop_now } = stop;
     let mut report = Report::default();
-    loop {
-        let item = tokio::select! {
-            biased; // a stop-now wins over an item that is also ready
-            () = stop_now.cancelled() => break,
-            item = items.recv() => match item {
-                Some(item) => item,
-                None => break, // closed and empty: all done
-            },
-        };
-        match process(item, &out, &stop_now, &context).await {
-            Processed::Written(path) => report.written.push(path),
-            Processed::Failed(message) => anstream::eprintln!("\n{}", paint(item.index, message)),
-            Processed::Stopped => {
-                report.not_processed.push(item.seconds);
-                break;
-            }
-        }
-        // Our line pushed the prompt away; show it again while the user may
-        // still be typing.
-        if !input_over.is_cancelled() {
-            show_prompt(PROMPT);
-        }
-    }
-    // After a stop-now, list what was still queued rather than lose it silently.
-    items.close();
-    while let Ok(item) = items.try_recv() {
-        report.not_processed.push(item.seconds);
+    while let Some(i) = queue.recv().await {
+        let row = report.len();
+        report.add(i, process(i, &out, &stop.now).instrument(span(row, format!("{i}.txt"))).await);
+        pending.done();
     }
     report
 }
 
-/// How one item ended.
-enum Processed {
+/// `async def iostream(queue)`: reads numbers until a line is not one.
+pub async fn iostream<R>(queue: mpsc::Sender<u64>, mut console: Console<R>, pending: Pending)
+where
+    R: AsyncRead + Unpin + Send + 'static,
+{
+    while let Some(i) = console.number(PROMPT, MAX_SECONDS).await {
+        pending.add();
+        if queue.send(i).await.is_err() {
+            break;
+        }
+    }
+    console.answer_late_lines("the worker is finishing the queue");
+}
+
+/// `async def main()`, which is the manager too: start the worker, read
+/// input until it ends, then wait for the worker to empty the queue.
+pub async fn main<R>(
+    console: Console<R>,
+    out: &Path,
+    stop: TwoStageStop,
+    pending: Pending,
+) -> Result<Report, Failure>
+where
+    R: AsyncRead + Unpin + Send + 'static,
+{
+    let (queue, items) = mpsc::channel(QUEUE_LIMIT);
+    println!("Starting work");
+    let worker = tokio::spawn(worker(items, out.to_path_buf(), stop.clone(), pending.clone()));
+    iostream(queue, console, pending).await; // drops `queue`: no more numbers will come
+    stop.input.trigger(); // a Ctrl-C from now on means "stop now"
+    println!("Finishing work");
+    Ok(worker.await?) // the worker returns once the queue is empty
+}
+// ANCHOR_END: port
+
+/// Runs the example on the real stdin, with Ctrl-C caught; prints `Work
+/// ended`, or what was not done.
+pub fn run(args: &Args) -> ExitCode {
+    let options = Options::new().timeline(args.timeline).clock(args.instant.clock());
+    shared::run_async(options, || async move {
+        tokio::fs::create_dir_all(&args.out).await.map_err(|error| {
+            Failure::new(format!("cannot create the folder {}: {error}", args.out.display()))
+        })?;
+        let pending = Pending::new();
+        let stop = TwoStageStop::on_ctrl_c({
+            let pending = pending.clone();
+            move || pending.get()
+        });
+        let console = Console::stdin().closed_by(stop.input.clone());
+        main(console, &args.out, stop.clone(), pending).await?.finish(&stop)
+    })
+}
+
+// ANCHOR: report
+/// How one number ended.
+#[derive(Debug)]
+pub enum Processed {
+    /// Its file was written.
     Written(PathBuf),
-    Failed(String),
+    /// Its file could not be written.
+    Failed(io::Error),
+    /// A stop-now Ctrl-C came first; nothing was written.
     Stopped,
 }
 
-/// `process(i)`: sleeps `i` seconds, then writes `i.txt`.
-async fn process(item: Item, out: &Path, stop_now: &CancellationToken, context: &Context) -> Processed {
-    let _span = context.timeline.begin(item.index, format_args!("{}.txt", item.seconds));
-    tokio::select! {
-        () = tokio::time::sleep(Duration::from_secs(item.seconds)) => {}
-        // Stopping during the sleep is safe: nothing has been written yet.
-        () = stop_now.cancelled() => return Processed::Stopped,
+/// What the worker did with every number, in the order they came.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// The files written.
+    pub written: Vec<PathBuf>,
+    /// The numbers whose file could not be written.
+    pub failed: Vec<u64>,
+    /// The numbers a stop-now Ctrl-C left undone.
+    pub not_processed: Vec<u64>,
+}
+
+impl Report {
+    /// How many numbers it has seen.
+    pub fn len(&self) -> usize {
+        self.written.len() + self.failed.len() + self.not_processed.len()
     }
-    // From here on the item is finished, not raced against Ctrl-C: the file
-    // is written whole, or not at all if writing fails.
-    let path = out.join(format!("{}.txt", item.seconds));
-    let contents = format!("Hello, {}!", item.seconds);
-    let target = path.clone();
-    // File writes block; `spawn_blocking` runs them on tokio's helper threads
-    // so the prompt stays responsive.
-    let written =
-        tokio::task::spawn_blocking(move || shared::files::write_atomically(&target, contents.as_bytes()))
-            .await
-            .map_err(|join_error| std::io::Error::other(join_error.to_string()))
-            .and_then(|result| result);
-    match written {
-        Ok(()) => {
-            anstream::println!(
-                "{}",
-                paint(
-                    item.index,
-                    format_args!("\nWorker: slept {} s, wrote {}", item.seconds, path.display())
-                )
-            );
-            Processed::Written(path)
+
+    /// Whether it has seen none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn add(&mut self, i: u64, processed: Processed) {
+        match processed {
+            Processed::Written(path) => self.written.push(path),
+            Processed::Failed(_) => self.failed.push(i),
+            Processed::Stopped => self.not_processed.push(i),
         }
-        Err(error) => Processed::Failed(format!("Worker: cannot write {}: {error}", path.display())),
+    }
+
+    /// The last word: `Work ended` when the work did end, or why not. A stop
+    /// now leaves no half-written file; it lists what was not done instead,
+    /// so that nothing is lost silently.
+    pub fn finish(self, stop: &TwoStageStop) -> Result<(), Failure> {
+        if stop.now.is_triggered() {
+            return Err(Failure::interrupted(if self.not_processed.is_empty() {
+                "stopped by Ctrl-C; every number had been processed".to_string()
+            } else {
+                format!("stopped by Ctrl-C; not processed: {}", summary(&self.not_processed))
+            }));
+        }
+        println!("Work ended");
+        if self.failed.is_empty() {
+            Ok(())
+        } else {
+            Err(Failure::new(format!("could not write the files for {}", summary(&self.failed))))
+        }
     }
 }
-// ANCHOR_END: worker
+
+/// `3, 1, 2`, or for a long list its first ten and how many more.
+pub fn summary(numbers: &[u64]) -> String {
+    const SHOWN: usize = 10;
+    let shown: Vec<String> = numbers.iter().take(SHOWN).map(u64::to_string).collect();
+    match numbers.len().checked_sub(SHOWN) {
+        Some(more @ 1..) => format!("{} and {more} more ({} in all)", shown.join(", "), numbers.len()),
+        _ => shown.join(", "),
+    }
+}
+// ANCHOR_END: report
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_lists_are_summarised() {
+        assert_eq!(summary(&[3, 1, 2]), "3, 1, 2");
+        assert_eq!(summary(&(1..=10).collect::<Vec<_>>()), "1, 2, 3, 4, 5, 6, 7, 8, 9, 10");
+        assert_eq!(
+            summary(&(1..=25).collect::<Vec<_>>()),
+            "1, 2, 3, 4, 5, 6, 7, 8, 9, 10 and 15 more (25 in all)"
+        );
+    }
+}

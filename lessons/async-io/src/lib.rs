@@ -6,23 +6,28 @@
 //! that *is* ready. Waiting overlaps; running does not. That is concurrency
 //! without parallelism: it pays off when tasks mostly wait.
 //!
-//! Every example runs on tokio's current-thread runtime (see
-//! [`shared::launch`]), the closest match to Python's single-threaded
-//! event loop. One module per example:
+//! Every async example runs on tokio's current-thread runtime (see
+//! [`shared::run_async`]), the closest match to the event loop that Python's
+//! `asyncio.run` creates and runs. One module per example:
 //!
 //! | example | module | seed section |
 //! |---|---|---|
-//! | `count` | [`count`] | 002 "Async IO" |
+//! | `count` | [`count`] (and [`count_tuned`] for a million counters) | 002 "Async IO" |
 //! | `rand` | [`rand`] | 002 "Coroutine" |
 //! | `chain` | [`chain`] | 002 "Chaining Coroutines" |
 //! | `read-file` | [`read_file`] | 004 "Asynchronous Programming" |
 //! | `stream` | [`stream`] | 003 "async for and Async Generators + Comprehensions" |
-//! | `chess` | [`chess`] | 004 "Multi Processing" (the chess exhibition) |
+//! | `chess` | [`chess`] | 004 (the chess exhibition) |
 //! | `input-worker` | [`input_worker`] | 000/001 "Asynchronous Programming" |
+//!
+//! Each module starts with the direct port of its Python original; what
+//! makes it visible (colors, the chart, the footer) is applied from outside
+//! by `shared`, and hardening comes after the port, in its own section.
 
 pub mod chain;
 pub mod chess;
 pub mod count;
+pub mod count_tuned;
 pub mod input_worker;
 pub mod rand;
 pub mod read_file;

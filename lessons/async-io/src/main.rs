@@ -4,14 +4,14 @@ use std::process::ExitCode;
 
 use async_io::{chain, chess, count, input_worker, rand, read_file, stream};
 use clap::{Parser, Subcommand};
-use shared::cli::CommonArgs;
+use shared::cli::ColorArg;
 
 /// Async IO: many tasks share one thread, taking turns at every `.await`.
 #[derive(Parser)]
 #[command(name = "async-io", version)]
 struct Cli {
     #[command(flatten)]
-    common: CommonArgs,
+    color: ColorArg,
 
     #[command(subcommand)]
     example: Example,
@@ -27,7 +27,7 @@ enum Example {
     Chain(chain::Args),
     /// An async function reads demo.txt between `hello` and `world`.
     ReadFile(read_file::Args),
-    /// Async generators, `while let` and comprehensions; `buffer_unordered` for concurrency.
+    /// Async generators and comprehensions; `buffer_unordered` for concurrency.
     Stream(stream::Args),
     /// Judit Polgár plays 24 boards: 12 h one game at a time, 1:00:55 table to table.
     Chess(chess::Args),
@@ -36,22 +36,15 @@ enum Example {
 }
 
 fn main() -> ExitCode {
-    let Cli { common, example } = Cli::parse();
-    // `chess` plays 12 simulated hours: it is on the virtual clock unless `--realtime`.
-    let clock = match &example {
-        Example::Chess(args) => args.clock(common.clock()),
-        _ => common.clock(),
-    };
-    shared::launch(&common, clock, |context| async move {
-        match example {
-            Example::Count(args) => _ = count::run(&args, &context).await,
-            Example::Rand(args) => _ = rand::run(&args, &context).await,
-            Example::Chain(args) => _ = chain::run(&args, &context).await,
-            Example::ReadFile(args) => _ = read_file::run(&args, &context).await,
-            Example::Stream(args) => _ = stream::run(&args, &context).await,
-            Example::Chess(args) => _ = chess::run(&args, &context).await?,
-            Example::InputWorker(args) => _ = input_worker::run(&args, &context).await?,
-        }
-        Ok(())
-    })
+    let cli: Cli = shared::cli::parse();
+    cli.color.apply();
+    match &cli.example {
+        Example::Count(args) => count::run(args),
+        Example::Rand(args) => rand::run(args),
+        Example::Chain(args) => chain::run(args),
+        Example::ReadFile(args) => read_file::run(args),
+        Example::Stream(args) => stream::run(args),
+        Example::Chess(args) => chess::run(args),
+        Example::InputWorker(args) => input_worker::run(args),
+    }
 }

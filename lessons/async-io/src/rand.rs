@@ -6,91 +6,83 @@
 //! Three tasks each draw a random number from 0 to 10 until it beats their
 //! threshold (9, 8 and 7), sleeping `idx + 1` seconds between tries. Each task
 //! prints in its own color, so the interleaving shows who runs while the
-//! others sleep. At the end the three results come back, in order, from the
-//! joined tasks: `r1`, `r2`, `r3`.
+//! others sleep. At the end the three results come back in order: `r1`,
+//! `r2`, `r3`.
 //!
-//! One change from the original: Python's tasks all draw from one global
-//! generator, so each task's numbers depend on which task happened to run
-//! first. Here each task owns a generator seeded from `--seed` and its index,
-//! and the same seed gives the same numbers whatever the scheduling.
+//! What Rust adds: each task draws from a generator of its own, passed in
+//! (see [`shared::random`]). Python's tasks share one global generator, so a
+//! task's numbers there depend on how many the others drew first, that is,
+//! on the order in which the tasks happen to run. With a generator per task,
+//! a task's numbers depend on the seed and its index alone.
 
+use std::process::ExitCode;
 use std::time::Duration;
 
 use ::rand::RngExt;
-use ::rand::rngs::StdRng;
-use shared::Context;
-use shared::colors::paint;
-use shared::timing::Stopwatch;
+use shared::cli::{InstantArg, SeedArg, TimelineArg};
+use shared::random::Rng;
+use shared::{Failure, Instrument, Options, println, span};
 
-/// How many tasks run, as in the original.
-pub const TASKS: usize = 3;
-
-/// Flags of `rand` (only the common ones: `--seed` changes the numbers).
+/// Flags of `rand`.
 #[derive(clap::Args, Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Args {}
+pub struct Args {
+    /// `--seed`.
+    #[command(flatten)]
+    pub seed: SeedArg,
 
-/// What a run gave.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Report {
-    /// The number each task finished with, task 0 first.
-    pub results: Vec<u32>,
-    /// How many numbers each task drew before one passed.
-    pub draws: Vec<u32>,
-    /// The whole run, on the run's clock.
-    pub elapsed: Duration,
+    /// `--timeline`.
+    #[command(flatten)]
+    pub timeline: TimelineArg,
+
+    /// `--instant`.
+    #[command(flatten)]
+    pub instant: InstantArg,
 }
 
-/// Task `idx` must beat `10 - idx - 1`: 9, 8, 7.
-pub fn threshold(idx: usize) -> u32 {
-    (10 - idx - 1) as u32
-}
-
-// ANCHOR: make_random
-/// Draws until a number beats `threshold`, sleeping `idx + 1` s between
-/// draws. Returns the number and how many draws it took.
-async fn make_random(idx: usize, threshold: u32, mut rng: StdRng, context: Context) -> (u32, u32) {
-    let _span = context.timeline.begin(idx, format_args!("make_random({idx})"));
-    anstream::println!("{}", paint(idx, format_args!("Initiated make_random({idx}).")));
-    let mut draws = 1;
-    let mut number = rng.random_range(0..=10);
-    while number <= threshold {
-        anstream::println!(
-            "{}",
-            paint(idx, format_args!("make_random({idx}) == {number} too low; retrying."))
-        );
+// ANCHOR: makerandom
+/// `async def makerandom(idx, threshold)`.
+pub async fn makerandom(idx: usize, threshold: u32, mut rng: Rng) -> u32 {
+    println!("Initiated makerandom({idx}).");
+    let mut i = rng.random_range(0..=10);
+    while i <= threshold {
+        println!("makerandom({idx}) == {i} too low; retrying.");
         tokio::time::sleep(Duration::from_secs(idx as u64 + 1)).await;
-        number = rng.random_range(0..=10);
-        draws += 1;
+        i = rng.random_range(0..=10);
     }
-    anstream::println!("{}", paint(idx, format_args!("---> Finished: make_random({idx}) == {number}")));
-    (number, draws)
+    println!("---> Finished: makerandom({idx}) == {i}");
+    i
 }
-// ANCHOR_END: make_random
 
-/// Runs the three tasks concurrently and prints their results.
-pub async fn run(_args: &Args, context: &Context) -> Report {
-    let stopwatch = Stopwatch::start(context.clock);
-    // ANCHOR: gather
-    let tasks: Vec<_> = (0..TASKS)
-        .map(|idx| {
-            let rng = context.rng(idx as u64);
-            tokio::spawn(make_random(idx, threshold(idx), rng, context.clone()))
+/// `async def main()`: `gather(*(makerandom(i, 10 - i - 1) for i in range(3)))`.
+///
+/// Like `gather`, it makes each coroutine a task (`tokio::spawn`), then
+/// collects the results in order, whichever task finished first.
+pub async fn main(seed: &SeedArg) -> Result<Vec<u32>, tokio::task::JoinError> {
+    let tasks: Vec<_> = (0..3)
+        .map(|i| {
+            tokio::spawn(
+                makerandom(i, 10 - i as u32 - 1, seed.rng(i)).instrument(span(i, format!("makerandom({i})"))),
+            )
         })
         .collect();
-    // Awaiting the handles in order gives the results in order, like
-    // `gather`, whichever task finished first.
-    let mut results = Vec::with_capacity(TASKS);
-    let mut draws = Vec::with_capacity(TASKS);
+    let mut results = Vec::new();
     for task in tasks {
-        let (number, tries) = task.await.expect("a make_random task panicked");
-        results.push(number);
-        draws.push(tries);
+        results.push(task.await?);
     }
-    // ANCHOR_END: gather
-    anstream::println!();
-    let named: Vec<String> =
-        results.iter().enumerate().map(|(idx, number)| format!("r{}: {number}", idx + 1)).collect();
-    anstream::println!("{}", named.join(", "));
-    anstream::println!("{}", stopwatch.footer("rand"));
-    Report { results, draws, elapsed: stopwatch.elapsed() }
+    Ok(results)
+}
+// ANCHOR_END: makerandom
+
+/// Runs the three tasks and prints their results, as the original's
+/// `__main__` block does.
+pub fn run(args: &Args) -> ExitCode {
+    let options =
+        Options::new().timeline(args.timeline).clock(args.instant.clock()).footer("rand executed in");
+    shared::run_async(options, || async move {
+        let results = main(&args.seed).await.map_err(Failure::from)?;
+        let [r1, r2, r3] = results[..] else { unreachable!("main returns three results") };
+        println!();
+        println!("r1: {r1}, r2: {r2}, r3: {r3}");
+        Ok(())
+    })
 }

@@ -3,31 +3,52 @@
 //! Ports seed 004, "Asynchronous Programming" (`func1` reading `demo.txt`,
 //! and `main` printing `hello` and `world` around it).
 //!
-//! `main` prints `hello`, sleeps a second, awaits [`read_demo`], and prints
-//! `world`. When the file is missing, the async function says `File not
-//! found`; when it is there, its contents are printed.
+//! `main` prints `hello`, sleeps a second, awaits [`func1`], and prints
+//! `world`. When the file is missing, `func1` says `File not found`; when it
+//! is there, its contents are printed. (The original's `main` throws away what
+//! `func1` read; printing it shows that the read really happened.)
 //!
 //! It also shows the notebook's first surprise: calling an async function
-//! without `.await` runs *none* of its body. The call only builds a future,
-//! a value that does nothing until something polls it. Dropping that value
+//! without `.await` runs *none* of its body. The call only builds a future, a
+//! value that does nothing until something polls it. Dropping that value
 //! unpolled is silent, so the compiler warns about it; the doc test below
 //! turns that warning into an error to prove it:
 //!
 //! ```compile_fail
 //! #![deny(unused_must_use)]
-//! async fn read_demo() -> String { String::from("contents") }
+//! async fn func1() -> String { String::from("contents") }
 //! fn main() {
-//!     read_demo(); // error: unused implementer of `Future` that must be used
-//!                  // note: futures do nothing unless you `.await` or poll them
+//!     func1(); // error: unused implementer of `Future` that must be used
+//!              // note: futures do nothing unless you `.await` or poll them
 //! }
 //! ```
+//!
+//! The same program with the future awaited compiles, so the test above
+//! fails for that one reason:
+//!
+//! ```
+//! #![deny(unused_must_use)]
+//! async fn func1() -> String { String::from("contents") }
+//! async fn caller() {
+//!     func1().await;
+//! }
+//! fn main() {
+//!     let _future = caller();
+//! }
+//! ```
+//!
+//! One thing the original gets wrong: its `func1` is `async def`, but it
+//! calls the blocking `open()` and `read()`, which hold the event loop while
+//! the disk works: the `count --blocking` mistake again. Here the file is read
+//! with `tokio::fs`, which does the blocking calls on a helper thread.
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 use std::time::Duration;
 
-use shared::Context;
-use shared::colors::{NOTE, styled};
+use shared::cli::{InstantArg, TimelineArg};
+use shared::{Instrument, Options, println, span};
 use tokio::io::AsyncReadExt;
 
 /// Files larger than this are not printed: the example is about awaiting,
@@ -40,80 +61,87 @@ pub struct Args {
     /// The file to read.
     #[arg(long, value_name = "FILE", default_value = "demo.txt")]
     pub path: PathBuf,
+
+    /// `--timeline`.
+    #[command(flatten)]
+    pub timeline: TimelineArg,
+
+    /// `--instant`.
+    #[command(flatten)]
+    pub instant: InstantArg,
 }
 
-/// What reading the file gave.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Outcome {
-    /// The file's text.
-    Contents(String),
-    /// There is no such file (the case the original handles).
-    NotFound,
-    /// Something else went wrong; the message says what.
-    Unreadable(String),
+// ANCHOR: func1
+/// `async def func1()`: the file's text, or `None` after saying why not.
+pub async fn func1(path: &Path) -> Option<String> {
+    match read_text(path).await {
+        Ok(text) => Some(text),
+        Err(error) if error.kind() == io::ErrorKind::NotFound => {
+            println!("File not found");
+            None
+        }
+        Err(error) => {
+            println!("Cannot read {}: {error}", path.display());
+            None
+        }
+    }
 }
 
-// ANCHOR: read_demo
-/// `async def func1()`: reads the file without blocking the runtime.
+/// `async def main()`.
+pub async fn main(path: &Path) {
+    println!("hello");
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    if let Some(text) = func1(path).await {
+        println!("{}", text.trim_end());
+    }
+    println!("world");
+}
+// ANCHOR_END: func1
+
+// ANCHOR: not_awaited
+/// `func1()` without `await`: the call builds a future, and dropping it
+/// unpolled runs none of `func1`'s body. Nothing is read, nothing printed.
+pub fn call_without_await(path: &Path) {
+    let future = func1(path);
+    drop(future);
+}
+// ANCHOR_END: not_awaited
+
+/// Runs the example: first the call that is never awaited, then `main`.
+pub fn run(args: &Args) -> ExitCode {
+    let options = Options::new().timeline(args.timeline).clock(args.instant.clock());
+    shared::run_async(options, || async move {
+        call_without_await(&args.path);
+        println!("(called func1() without .await: got a future, dropped it; nothing was read)");
+        main(&args.path).instrument(span(0, "main()")).await;
+        Ok(())
+    })
+}
+
+// ANCHOR: hardening
+/// Reads a small UTF-8 text file without blocking the runtime, and without
+/// being fooled by what is not a small text file.
 ///
-/// `tokio::fs` hands the blocking system calls to a helper thread and awaits
-/// the answer, so other tasks keep running while the disk works.
-pub async fn read_demo(path: &Path) -> Outcome {
-    anstream::println!("{}", styled(NOTE, format_args!("(read_demo: reading {})", path.display())));
-    let cannot_read = |error: io::Error| match error.kind() {
-        io::ErrorKind::NotFound => Outcome::NotFound,
-        _ => Outcome::Unreadable(format!("cannot read {}: {error}", path.display())),
-    };
-    if tokio::fs::metadata(path).await.is_ok_and(|metadata| metadata.is_dir()) {
-        return Outcome::Unreadable(format!("{} is a folder, not a file", path.display()));
+/// `tokio::fs::read_to_string` alone would wait forever on a FIFO (opening
+/// one blocks until a writer comes), read a device such as `/dev/zero` until
+/// memory runs out, and read a 10 GB log into memory. So: a regular file
+/// only, decided from its metadata before opening it; and never more than
+/// [`MAX_PRINTED`] + 1 bytes, whatever size the file claims.
+pub async fn read_text(path: &Path) -> io::Result<String> {
+    let metadata = tokio::fs::metadata(path).await?;
+    if !metadata.is_file() {
+        let what =
+            if metadata.is_dir() { "a folder" } else { "not a regular file (a device, a FIFO, a socket?)" };
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("it is {what}")));
     }
-    let file = match tokio::fs::File::open(path).await {
-        Ok(file) => file,
-        Err(error) => return cannot_read(error),
-    };
-    // Read one byte past the limit, never more: a device such as /dev/zero
-    // says it is empty and never ends, so its size cannot be trusted.
     let mut bytes = Vec::new();
-    if let Err(error) = file.take(MAX_PRINTED + 1).read_to_end(&mut bytes).await {
-        return cannot_read(error);
-    }
+    tokio::fs::File::open(path).await?.take(MAX_PRINTED + 1).read_to_end(&mut bytes).await?;
     if bytes.len() as u64 > MAX_PRINTED {
-        return Outcome::Unreadable(format!(
-            "{} is larger than {MAX_PRINTED} bytes; this example prints smaller files",
-            path.display()
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("it is larger than {MAX_PRINTED} bytes, more than this example prints"),
         ));
     }
-    match String::from_utf8(bytes) {
-        Ok(text) => Outcome::Contents(text),
-        Err(_) => Outcome::Unreadable(format!("{} is not UTF-8 text", path.display())),
-    }
+    String::from_utf8(bytes).map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "it is not UTF-8 text"))
 }
-// ANCHOR_END: read_demo
-
-/// `async def main()`: `hello`, a second's sleep, the file, `world`.
-pub async fn run(args: &Args, context: &Context) -> Outcome {
-    let _span = context.timeline.begin(0, "main");
-    // ANCHOR: not_awaited
-    // Calling the async fn builds its future. Nothing runs: no "(read_demo:
-    // reading ...)" line appears, because nobody polls this future.
-    let never_polled = read_demo(&args.path);
-    drop(never_polled);
-    anstream::println!(
-        "{}",
-        styled(NOTE, "(called read_demo() without .await: got a future, dropped it, nothing was read)")
-    );
-    // ANCHOR_END: not_awaited
-
-    // ANCHOR: main
-    anstream::println!("hello");
-    tokio::time::sleep(Duration::from_secs(1)).await;
-    let outcome = read_demo(&args.path).await;
-    match &outcome {
-        Outcome::Contents(text) => anstream::println!("{}", text.trim_end()),
-        Outcome::NotFound => anstream::println!("File not found"),
-        Outcome::Unreadable(why) => anstream::println!("{why}"),
-    }
-    anstream::println!("world");
-    // ANCHOR_END: main
-    outcome
-}
+// ANCHOR_END: hardening

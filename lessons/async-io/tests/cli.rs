@@ -1,6 +1,6 @@
 //! The real `async-io` binary, run as a learner runs it.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use predicates::prelude::*;
@@ -23,12 +23,21 @@ fn scratch(name: &str) -> PathBuf {
 fn stdout_of(command: &mut Command) -> String {
     let output = command.output().unwrap();
     assert!(output.status.success(), "{:?}\n{}", output.status, String::from_utf8_lossy(&output.stderr));
+    assert!(output.stderr.is_empty() || !String::from_utf8_lossy(&output.stderr).contains("panicked"));
     String::from_utf8(output.stdout).unwrap()
 }
 
 /// The lines of `text` that `keep` says are interesting, in order.
 fn lines_where(text: &str, keep: impl Fn(&str) -> bool) -> Vec<String> {
     text.lines().filter(|line| keep(line)).map(str::to_string).collect()
+}
+
+/// The flags a `--help` text lists, in order.
+fn flags_in(help: &str) -> Vec<String> {
+    help.lines()
+        .filter_map(|line| line.trim_start().strip_prefix("--"))
+        .map(|rest| format!("--{}", rest.split([' ', '=']).next().unwrap()))
+        .collect()
 }
 
 #[test]
@@ -47,111 +56,117 @@ fn help_lists_exactly_the_examples_of_the_course() {
         .collect();
     let expected: Vec<&str> = lesson.examples.iter().map(|example| example.name).collect();
     assert_eq!(listed, expected);
-    for flag in ["--seed", "--color", "--timeline", "--instant"] {
-        assert!(help.contains(flag), "--help does not mention {flag}");
-    }
 }
 
 #[test]
-fn count_prints_every_one_before_any_two() {
+fn each_example_lists_only_the_flags_that_do_something_there() {
+    let common = |example: &str| {
+        let help = stdout_of(async_io().args([example, "--help"]));
+        let flags = flags_in(&help);
+        ["--seed", "--timeline", "--instant", "--color"]
+            .into_iter()
+            .filter(|flag| flags.iter().any(|f| f == flag))
+            .collect::<Vec<_>>()
+    };
+    // Only the examples that draw random numbers take a seed.
+    assert_eq!(common("count"), ["--timeline", "--instant", "--color"]);
+    assert_eq!(common("rand"), ["--seed", "--timeline", "--instant", "--color"]);
+    assert_eq!(common("chain"), ["--seed", "--timeline", "--instant", "--color"]);
+    assert_eq!(common("stream"), ["--timeline", "--instant", "--color"]);
+    assert_eq!(common("read-file"), ["--timeline", "--instant", "--color"]);
+    assert_eq!(common("input-worker"), ["--timeline", "--instant", "--color"]);
+    // chess is on the virtual clock already: --instant would do nothing.
+    assert_eq!(common("chess"), ["--timeline", "--color"]);
+    async_io().args(["count", "--seed", "3"]).assert().code(2);
+}
+
+#[test]
+fn count_prints_every_one_before_any_two_in_one_second() {
     let stdout = stdout_of(async_io().args(["count", "--instant"]));
-    let words = lines_where(&stdout, |line| line.starts_with("counter"));
     assert_eq!(
-        words,
-        [
-            "counter 0: One",
-            "counter 1: One",
-            "counter 2: One",
-            "counter 0: Two",
-            "counter 1: Two",
-            "counter 2: Two"
-        ]
-    );
-    assert!(
-        stdout.ends_with("count executed in 1.00 seconds of virtual time (paused clock, --instant).\n"),
-        "{stdout}"
+        stdout,
+        "One\nOne\nOne\nTwo\nTwo\nTwo\ncount executed in 1.00 seconds of virtual time (paused clock, --instant).\n"
     );
 }
 
+/// A blocking sleep never yields, so each counter's `Two` comes before the
+/// next counter's `One`: on the real clock, with nothing virtual to help.
 #[test]
-fn count_sync_and_blocking_print_one_two_in_turn_and_take_three_seconds() {
-    for flag in ["--sync", "--blocking"] {
-        let stdout = stdout_of(async_io().args(["count", flag, "--instant"]));
-        let words = lines_where(&stdout, |line| line.starts_with("counter"));
-        assert_eq!(
-            words,
-            [
-                "counter 0: One",
-                "counter 0: Two",
-                "counter 1: One",
-                "counter 1: Two",
-                "counter 2: One",
-                "counter 2: Two"
-            ],
-            "{flag}"
-        );
-        assert!(stdout.contains("count executed in 3.00 seconds of virtual time"), "{flag}: {stdout}");
-    }
+fn the_blocking_counters_never_let_each_other_run() {
+    let stdout = stdout_of(async_io().args(["count", "--blocking"]));
+    let words = lines_where(&stdout, |line| line == "One" || line == "Two");
+    assert_eq!(words, ["One", "Two", "One", "Two", "One", "Two"]);
+    assert!(stdout.contains("count executed in"), "{stdout}");
 }
 
-#[test]
-fn count_on_the_real_clock_says_nothing_about_virtual_time() {
-    let stdout = stdout_of(async_io().args(["count", "--tasks", "2", "--quiet"]));
-    assert!(stdout.starts_with("count executed in 1."), "{stdout}");
-    assert!(!stdout.contains("virtual"));
-    assert!(!stdout.contains("counter"), "--quiet prints no counter lines");
-}
-
-/// The bars of each chart row, as `true` for a filled cell.
-fn chart_rows(stdout: &str) -> Vec<Vec<bool>> {
+/// The rows of a chart, as `true` for a filled cell.
+fn chart_rows(stdout: &str, label: &str) -> Vec<Vec<bool>> {
     stdout
         .lines()
-        .filter(|line| line.starts_with("counter ") && line.contains('│'))
+        .filter(|line| line.starts_with(label) && line.contains('│'))
         .map(|line| line.split('│').nth(1).unwrap().chars().map(|cell| cell == '█').collect())
         .collect()
 }
 
 #[test]
-fn the_async_timeline_draws_three_overlapping_bars() {
+fn the_async_timeline_draws_three_full_bars() {
     let stdout = stdout_of(async_io().args(["count", "--instant", "--timeline"]));
-    let rows = chart_rows(&stdout);
+    let rows = chart_rows(&stdout, "count()");
     assert_eq!(rows.len(), 3, "{stdout}");
     assert!(rows.iter().all(|row| row.iter().all(|&filled| filled)), "{stdout}");
 }
 
 #[test]
-fn the_sync_and_blocking_timelines_draw_three_bars_one_after_another() {
+fn the_sync_version_draws_a_staircase_on_the_real_clock() {
+    let stdout = stdout_of(async_io().args(["count", "--sync", "--tasks", "2", "--timeline"]));
+    let words = lines_where(&stdout, |line| line == "One" || line == "Two");
+    assert_eq!(words, ["One", "Two", "One", "Two"]);
+    let rows = chart_rows(&stdout, "count_sync()");
+    assert_eq!(rows.len(), 2, "{stdout}");
+    // Never both at once, and the first before the second.
+    assert!(rows[0].iter().zip(&rows[1]).all(|(first, second)| !(*first && *second)), "{stdout}");
+    assert!(rows[0][0] && *rows[1].last().unwrap(), "{stdout}");
+}
+
+#[test]
+fn instant_is_refused_where_a_real_sleep_blocks() {
     for flag in ["--sync", "--blocking"] {
-        let stdout = stdout_of(async_io().args(["count", flag, "--instant", "--timeline"]));
-        let rows = chart_rows(&stdout);
-        assert_eq!(rows.len(), 3, "{flag}: {stdout}");
-        let columns = rows[0].len();
-        for column in 0..columns {
-            let owners: Vec<usize> =
-                rows.iter().enumerate().filter(|(_, row)| row[column]).map(|(owner, _)| owner).collect();
-            // Each cell belongs to the counter running at its middle.
-            assert_eq!(owners, [(column * 2 + 1) * 3 / (columns * 2)], "{flag}, column {column}:\n{stdout}");
-        }
+        let output = async_io().args(["count", flag, "--instant"]).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{flag}");
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+        assert!(stderr.starts_with("error: --instant is not available here"), "{stderr}");
+        assert!(output.stdout.is_empty());
     }
 }
 
 #[test]
 fn bad_numbers_get_clap_errors_not_panics() {
-    for bad in
-        [["count", "--tasks", "abc"], ["count", "--tasks", "0"], ["count", "--tasks", "99999999999999999999"]]
-    {
-        async_io().args(bad).assert().code(2).stderr(
-            predicate::str::contains("error: invalid value").and(predicate::str::contains("panicked").not()),
-        );
+    for bad in [
+        &["count", "--tasks", "abc"][..],
+        &["count", "--tasks", "0"],
+        &["count", "--tasks", "99999999999999999999"],
+        &["count", "--tuned"],
+        &["chain", "1", "x"],
+        &["rand", "--seed", "-1"],
+        &["stream", "--items", "65"],
+        &["chess", "--speed", "10"],
+        &["chess", "--realtime", "--instant"],
+    ] {
+        async_io()
+            .args(bad)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("error:").and(predicate::str::contains("panicked").not()));
     }
-    async_io().args(["chain", "1", "x"]).assert().code(2);
-    async_io().args(["--seed", "-1", "rand"]).assert().code(2);
 }
 
 #[test]
 fn colors_follow_the_flag_and_no_color() {
     let always = stdout_of(async_io().args(["count", "--instant", "--color", "always"]));
     assert!(always.contains("\u{1b}["), "--color always must color");
+    let before_the_example = stdout_of(async_io().args(["--color", "always", "count", "--instant"]));
+    assert_eq!(before_the_example, always);
     let piped = stdout_of(async_io().args(["count", "--instant"]));
     assert!(!piped.contains('\u{1b}'), "auto must not color a pipe");
     let no_color = stdout_of(async_io().args(["count", "--instant", "--color", "auto"]).env("NO_COLOR", "1"));
@@ -167,8 +182,7 @@ fn rand_output_is_the_same_for_the_same_seed() {
     let first = run("7");
     assert_eq!(first, run("7"));
     assert!(first.contains("r1: ") && first.contains("r3: "));
-    let differs = ["1", "2", "3", "4"].iter().any(|seed| run(seed) != first);
-    assert!(differs, "the seed changes nothing");
+    assert!(["1", "2", "3", "4"].iter().any(|seed| run(seed) != first), "the seed changes nothing");
 }
 
 #[test]
@@ -176,9 +190,9 @@ fn runs_on_the_virtual_clock_print_the_same_text_every_time() {
     for example in [
         &["count", "--instant", "--timeline"][..],
         &["chain", "--instant", "--timeline", "4", "5"],
-        &["stream", "--instant"],
+        &["stream", "--instant", "--timeline"],
         &["chess", "--timeline"],
-        &["read-file", "--instant"],
+        &["read-file", "--instant", "--timeline"],
     ] {
         assert_eq!(stdout_of(async_io().args(example)), stdout_of(async_io().args(example)), "{example:?}");
     }
@@ -188,12 +202,12 @@ fn runs_on_the_virtual_clock_print_the_same_text_every_time() {
 fn chain_prints_each_chain_and_the_total() {
     let stdout = stdout_of(async_io().args(["chain", "--instant", "9", "6", "3"]));
     for n in [9, 6, 3] {
-        assert!(
-            stdout.contains(&format!("-->Chained result{n} => result{n}-2 derived from result{n}-1")),
-            "{stdout}"
-        );
+        let chained = format!("-->Chained result{n} => result{n}-2 derived from result{n}-1");
+        assert!(stdout.contains(&chained), "{stdout}");
     }
-    assert!(stdout.contains("chain executed in"));
+    assert!(stdout.contains("Program finished in"));
+    // "1 seconds" would be a conclusion false for one value of the flag.
+    assert!(!stdout.contains(" 1 seconds"), "{stdout}");
 }
 
 #[test]
@@ -202,9 +216,7 @@ fn read_file_without_demo_txt_says_file_not_found_between_hello_and_world() {
     let stdout = stdout_of(async_io().args(["read-file", "--instant"]).current_dir(&dir));
     let lines = lines_where(&stdout, |line| !line.starts_with('('));
     assert_eq!(lines, ["hello", "File not found", "world"]);
-    assert!(stdout.contains("without .await"), "{stdout}");
-    // The future that was never awaited read nothing: one reading note, not two.
-    assert_eq!(stdout.matches("(read_demo: reading").count(), 1, "{stdout}");
+    assert!(stdout.starts_with("(called func1() without .await"), "{stdout}");
 }
 
 #[test]
@@ -216,19 +228,64 @@ fn read_file_with_demo_txt_prints_its_contents() {
     assert_eq!(lines, ["hello", "Dear reader,", "hi.", "world"]);
 }
 
+/// Opening a FIFO waits for a writer; the example must not.
+#[cfg(unix)]
 #[test]
-fn stream_and_chess_run_to_the_end() {
-    let stream = stdout_of(async_io().args(["stream", "--instant"]));
-    assert!(stream.contains("buffer_unordered was 4.0× faster"), "{stream}");
+fn read_file_answers_at_once_when_demo_txt_is_a_fifo() {
+    let dir = scratch("read-file-fifo");
+    let status = std::process::Command::new("mkfifo").arg(dir.join("demo.txt")).status().unwrap();
+    assert!(status.success());
+    let stdout = stdout_of(
+        async_io()
+            .args(["read-file", "--instant"])
+            .current_dir(&dir)
+            .timeout(std::time::Duration::from_secs(30)),
+    );
+    assert!(stdout.contains("Cannot read demo.txt: it is not a regular file"), "{stdout}");
+}
+
+#[test]
+fn stream_claims_concurrency_only_when_there_was_some() {
+    let default = stdout_of(async_io().args(["stream", "--instant"]));
+    assert!(default.contains("That is concurrency."), "{default}");
+    for flags in [&["--concurrency", "1"][..], &["--items", "1"]] {
+        let stdout = stdout_of(async_io().args(["stream", "--instant"]).args(flags));
+        assert!(!stdout.contains("That is concurrency"), "{flags:?}: {stdout}");
+        assert!(!stdout.contains("1 items") && !stdout.contains("1 slow jobs"), "{flags:?}: {stdout}");
+    }
+}
+
+#[test]
+fn chess_takes_twelve_hours_or_one_hour_and_fifty_five_seconds() {
     let chess = stdout_of(async_io().arg("chess"));
     assert!(chess.contains("Synchronous: the exhibition took 12:00:00 (43200 s)"), "{chess}");
     assert!(chess.contains("Asynchronous: the exhibition took 1:00:55 (3655 s)"), "{chess}");
-    async_io()
-        .args(["chess", "--instant", "--realtime"])
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("--realtime"));
-    async_io().args(["chess", "--speed", "10"]).assert().code(2);
+}
+
+#[test]
+fn chess_draws_each_exhibition_in_a_chart_of_its_own() {
+    let chess = stdout_of(async_io().args(["chess", "--timeline", "--boards", "3", "--moves", "2"]));
+    let headings = lines_where(&chess, |line| line.ends_with("(virtual time)"));
+    assert_eq!(
+        headings,
+        [
+            "Synchronous exhibition: 3 rows over 0:06:00 (virtual time)",
+            "Asynchronous exhibition: 3 rows over 0:02:10 (virtual time)"
+        ]
+    );
+}
+
+#[test]
+fn chess_played_live_prints_the_times_of_the_virtual_run() {
+    let live = stdout_of(async_io().args(["chess", "--realtime", "--speed", "50000"]));
+    let live: String =
+        live.lines().map(|line| line.split(" (played live").next().unwrap().to_string() + "\n").collect();
+    let simulated = stdout_of(async_io().arg("chess"));
+    let simulated: String = simulated
+        .lines()
+        .map(|line| line.split(" (on the virtual").next().unwrap().to_string() + "\n")
+        .collect();
+    assert_eq!(live, simulated);
 }
 
 /// Runs `input-worker --instant` on `input` in a fresh folder; returns the
@@ -249,9 +306,9 @@ fn input_worker(name: &str, input: Vec<u8>) -> (PathBuf, String, String) {
     (out, stdout, stderr)
 }
 
-/// `1.txt` and `2.txt` hold exactly `Hello, 1!` and `Hello, 2!`, nothing
-/// else is in the folder, and the status lines came in order.
-fn assert_one_and_two_written(out: &std::path::Path, stdout: &str) {
+/// Exactly `1.txt` and `2.txt`, holding `Hello, 1!` and `Hello, 2!`, and the
+/// status lines in order.
+fn assert_one_and_two_written(out: &Path, stdout: &str) {
     let mut names: Vec<String> = std::fs::read_dir(out)
         .unwrap()
         .map(|entry| entry.unwrap().file_name().into_string().unwrap())
@@ -267,9 +324,14 @@ fn assert_one_and_two_written(out: &std::path::Path, stdout: &str) {
 
 #[test]
 fn input_worker_writes_a_file_per_number_until_a_non_number() {
-    let (out, stdout, _) = input_worker("iw-abc", b"1\n2\nabc\n".to_vec());
+    let (out, stdout, stderr) = input_worker("iw-abc", b"1\n2\nabc\n3\n".to_vec());
     assert_one_and_two_written(&out, &stdout);
     assert!(stdout.contains("\"abc\" is not a number"), "{stdout}");
+    // The line after the end of input is answered, not swallowed.
+    assert!(stderr.contains("\"3\" was not taken"), "{stderr}");
+    // Piped input is echoed after its prompt, one prompt per line read.
+    let prompts = lines_where(&stdout, |line| line.starts_with("Enter a number: "));
+    assert_eq!(prompts, ["Enter a number: 1", "Enter a number: 2", "Enter a number: abc"]);
 }
 
 #[test]
@@ -279,19 +341,13 @@ fn input_worker_stops_reading_at_eof() {
 }
 
 #[test]
-fn input_worker_skips_invalid_utf8_with_a_message() {
-    let (out, stdout, stderr) = input_worker("iw-utf8", b"1\n\xff\xfe\x80\n2\n".to_vec());
-    assert_one_and_two_written(&out, &stdout);
-    assert!(stderr.contains("not valid UTF-8"), "{stderr}");
-}
-
-#[test]
-fn input_worker_skips_a_100_kb_line_with_a_message() {
-    let mut input = b"1\n".to_vec();
+fn input_worker_skips_invalid_utf8_and_over_long_lines_with_a_message() {
+    let mut input = b"1\n\xff\xfe\x80\n".to_vec();
     input.extend(std::iter::repeat_n(b'5', 100_000));
     input.extend(b"\n2\n");
-    let (out, stdout, stderr) = input_worker("iw-long", input);
+    let (out, stdout, stderr) = input_worker("iw-bad-lines", input);
     assert_one_and_two_written(&out, &stdout);
+    assert!(stderr.contains("not valid UTF-8"), "{stderr}");
     assert!(stderr.contains("longer than 1024 bytes"), "{stderr}");
 }
 
@@ -300,20 +356,13 @@ fn input_worker_refuses_a_number_too_large_to_sleep_on_and_goes_on() {
     let (out, stdout, stderr) = input_worker("iw-huge", b"1\n99999999999999999999999\n2\n".to_vec());
     assert_one_and_two_written(&out, &stdout);
     assert!(stderr.contains("99999999999999999999999 is too large"), "{stderr}");
-    // The prompt came back after the refusal: one prompt per line read, plus the final EOF.
-    assert_eq!(stdout.matches("Enter a number: ").count(), 4, "{stdout}");
 }
 
 #[test]
 fn input_worker_with_no_input_at_all_still_ends_cleanly() {
-    let dir = scratch("iw-empty");
-    async_io()
-        .args(["input-worker", "--instant", "--out"])
-        .arg(dir.join("out"))
-        .write_stdin("")
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("Starting work").and(predicate::str::contains("Work ended")));
+    let (out, stdout, _) = input_worker("iw-empty", Vec::new());
+    assert_eq!(stdout, "Starting work\nFinishing work\nWork ended\n");
+    assert_eq!(std::fs::read_dir(out).unwrap().count(), 0);
 }
 
 #[test]
@@ -333,8 +382,66 @@ fn input_worker_says_why_when_the_folder_cannot_be_made() {
         );
 }
 
+#[test]
+fn input_worker_exits_non_zero_when_a_file_cannot_be_written() {
+    let dir = scratch("iw-write-fails");
+    let out = dir.join("out");
+    // A non-empty folder where 1.txt should go: the file cannot replace it.
+    std::fs::create_dir_all(out.join("1.txt").join("taken")).unwrap();
+    let output = async_io()
+        .args(["input-worker", "--instant", "--out"])
+        .arg(&out)
+        .write_stdin("1\n2\n")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("cannot write") && stderr.contains("could not write the files for 1"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(out.join("2.txt")).unwrap(), "Hello, 2!");
+}
+
+/// `/dev/full` accepts nothing: every write fails with "no space left".
+#[cfg(target_os = "linux")]
+#[test]
+fn a_stdout_that_cannot_be_written_ends_with_one_line_and_exit_code_1() {
+    for example in [&["count", "--instant"][..], &["--help"], &["chess"]] {
+        let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+        let output = std::process::Command::new(assert_cmd::cargo::cargo_bin("async-io"))
+            .args(example)
+            .stdout(full)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert_eq!(output.status.code(), Some(1), "{example:?}: {stderr}");
+        assert_eq!(stderr, "error: cannot write to standard output: No space left on device (os error 28)\n");
+    }
+}
+
+/// `async-io count --tasks 100000 | head -1`: the reader goes away early.
+#[cfg(unix)]
+#[test]
+fn a_closed_pipe_ends_the_program_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("async-io"))
+        .args(["count", "--tasks", "100000", "--instant"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap(); // then dropped: the pipe closes
+    assert_eq!(first, "One\n");
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+}
+
 /// Ctrl-C, sent as a real SIGINT to a real process. Unix only: Windows has
-/// no `kill -INT`, and its Ctrl-C path in tokio is the same two-press logic.
+/// no `kill -INT`, and its Ctrl-C reaches the same two-step logic.
 #[cfg(unix)]
 mod ctrl_c {
     use std::io::{Read, Write};
@@ -365,8 +472,8 @@ mod ctrl_c {
         }
 
         /// Waits until `needle` has been printed `times` times. The timeout
-        /// only turns a hang into a failure; the test moves on the moment
-        /// the text appears.
+        /// only turns a hang into a failure; the test moves on the moment the
+        /// text appears.
         fn wait_for(&mut self, needle: &str, times: usize) {
             while self.seen.matches(needle).count() < times {
                 match self.chunks.recv_timeout(Duration::from_secs(30)) {
@@ -404,15 +511,15 @@ mod ctrl_c {
     }
 
     #[test]
-    fn one_ctrl_c_ends_input_and_lets_the_queue_finish() {
-        let out = scratch("ctrl-c-once").join("out");
-        let (mut child, mut stdout, _stderr) = start(&out, true);
+    fn one_ctrl_c_with_nothing_queued_ends_at_once_and_says_so() {
+        let out = scratch("ctrl-c-idle").join("out");
+        let (mut child, mut stdout, mut stderr) = start(&out, true);
         let mut stdin = child.stdin.take().unwrap();
         stdin.write_all(b"1\n").unwrap();
         stdin.flush().unwrap();
-        stdout.wait_for("wrote", 1); // the item is done
-        stdout.wait_for("Enter a number: ", 2); // and the program waits for the next line
+        stdout.wait_for("wrote", 1); // the number is done; nothing is queued
         interrupt(&child);
+        stderr.wait_for("nothing is left to do", 1);
         let status = child.wait().unwrap();
         let stdout = stdout.rest();
         assert_eq!(status.code(), Some(0), "{stdout}");
@@ -429,18 +536,57 @@ mod ctrl_c {
         let mut stdin = child.stdin.take().unwrap();
         stdin.write_all(b"30\n").unwrap();
         stdin.flush().unwrap();
-        stdout.wait_for("Enter a number: ", 2); // 30 is queued
+        stdout.wait_for("Enter a number: 30", 1); // 30 is queued
         interrupt(&child);
-        stderr.wait_for("Press Ctrl-C again", 1);
+        stderr.wait_for("finishing 1 item first. Press Ctrl-C again", 1);
         stdout.wait_for("Finishing work", 1);
         interrupt(&child);
         let status = child.wait().unwrap();
         let stderr = stderr.rest();
         assert_eq!(status.code(), Some(130), "{stderr}");
         assert!(stderr.contains("not processed: 30"), "{stderr}");
-        assert!(stdout.rest().trim_end().ends_with("Work ended"));
+        assert!(!stdout.rest().contains("Work ended"), "no `Work ended` after a stop");
         let left: Vec<_> = std::fs::read_dir(&out).unwrap().collect();
         assert!(left.is_empty(), "no file, whole or partial: {left:?}");
         drop(stdin);
+    }
+
+    #[test]
+    fn two_quick_presses_are_two_presses() {
+        let out = scratch("ctrl-c-quick").join("out");
+        let (mut child, mut stdout, _stderr) = start(&out, false);
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(b"30\n").unwrap();
+        stdin.flush().unwrap();
+        stdout.wait_for("Enter a number: 30", 1);
+        // Back to back: the second kill starts as soon as the first returns.
+        interrupt(&child);
+        interrupt(&child);
+        assert_eq!(child.wait().unwrap().code(), Some(130));
+        drop(stdin);
+    }
+
+    #[test]
+    fn a_flood_of_piped_input_does_not_hold_off_ctrl_c() {
+        let out = scratch("ctrl-c-flood").join("out");
+        let (mut child, mut stdout, _stderr) = start(&out, false);
+        let mut stdin = child.stdin.take().unwrap();
+        // An endless supply of 1-second numbers, written as fast as the pipe takes them.
+        let writer = std::thread::spawn(move || while stdin.write_all(&b"1\n".repeat(4096)).is_ok() {});
+        stdout.wait_for("Enter a number: 1", 100);
+        interrupt(&child);
+        interrupt(&child);
+        // The timeout only turns a hang into a failure.
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(std::time::Instant::now() < deadline, "still running 30 s after two Ctrl-Cs");
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        assert_eq!(status.code(), Some(130));
+        drop(stdout);
+        writer.join().unwrap();
     }
 }
