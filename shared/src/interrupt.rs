@@ -19,7 +19,7 @@
 //! quick succession are two presses; nothing merges them, as tokio's signal
 //! stream does.
 
-use std::io;
+use std::io::{self, IsTerminal};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, OnceLock, PoisonError};
 use std::time::Duration;
@@ -226,21 +226,27 @@ impl TwoStageStop {
 
     /// What one press does, given how many items are still to do.
     fn press(&self, pending: usize) {
+        // The terminal echoes `^C` where the cursor is; on a terminal, start
+        // each message at the beginning of that line, over the echo.
+        let lead = if io::stderr().is_terminal() { "\r" } else { "" };
         if !self.input.is_triggered() {
             self.input.trigger();
+            // Nobody will read another line: end the prompt's line, so that
+            // the message below does not draw the prompt again.
+            crate::output::prompt_done(false);
             if pending == 0 {
-                crate::eprintln!("Ctrl-C: no more input, and nothing is left to do.");
+                crate::eprintln!("{lead}Ctrl-C: no more input, and nothing is left to do.");
             } else {
                 crate::eprintln!(
-                    "Ctrl-C: no more input; finishing {} first. Press Ctrl-C again to stop at once.",
+                    "{lead}Ctrl-C: no more input; finishing {} first. Press Ctrl-C again to stop at once.",
                     crate::timing::plural(pending as u64, "item", "items")
                 );
             }
         } else if !self.now.is_triggered() {
             self.now.trigger();
-            crate::eprintln!("Ctrl-C: stopping now.");
+            crate::eprintln!("{lead}Ctrl-C: stopping now.");
         } else {
-            crate::eprintln!("Ctrl-C: exiting.");
+            crate::eprintln!("{lead}Ctrl-C: exiting.");
             std::process::exit(130);
         }
     }
