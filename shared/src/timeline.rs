@@ -136,17 +136,26 @@ pub struct Chart {
     pub bars: Vec<Bar>,
 }
 
-/// Where bars go: this process's [`Timeline`], or the parent process.
+/// The receiving side's state that recorders share: the clock, the charts'
+/// titles, and the channel to the [`Timeline`].
 #[derive(Debug)]
+struct Local {
+    clock: Clock,
+    titles: Mutex<Vec<Option<String>>>,
+    sender: mpsc::Sender<(usize, Bar)>,
+}
+
+/// Where bars go: this process's [`Timeline`], or the parent process.
+#[derive(Clone, Debug)]
 enum Sink {
-    Local { clock: Clock, charts: Mutex<Vec<Option<String>>>, sender: mpsc::Sender<(usize, Bar)> },
+    Local(Arc<Local>),
     Parent,
 }
 
 /// What one recorder writes to.
 #[derive(Debug)]
 struct Target {
-    sink: Arc<Sink>,
+    sink: Sink,
     /// The chart its bars belong to.
     chart: usize,
     /// Time zero of that chart.
@@ -158,7 +167,7 @@ struct Target {
 /// Collects the bars of one run; [`Timeline::render`] draws them.
 #[derive(Debug)]
 pub struct Timeline {
-    sink: Arc<Sink>,
+    local: Arc<Local>,
     origin: Instant,
     origin_system: SystemTime,
     receiver: mpsc::Receiver<(usize, Bar)>,
@@ -170,9 +179,8 @@ impl Timeline {
     /// call it on the runtime's thread.
     pub fn start(clock: Clock) -> Timeline {
         let (sender, receiver) = mpsc::channel();
-        let sink = Sink::Local { clock, charts: Mutex::new(vec![None]), sender };
         Timeline {
-            sink: Arc::new(sink),
+            local: Arc::new(Local { clock, titles: Mutex::new(vec![None]), sender }),
             origin: clock.now(),
             origin_system: SystemTime::now(),
             receiver,
@@ -182,9 +190,7 @@ impl Timeline {
 
     /// The same timeline, its main chart titled `title` instead of `Timeline`.
     pub fn titled(self, title: &str) -> Timeline {
-        if let Sink::Local { charts, .. } = &*self.sink {
-            charts.lock().unwrap_or_else(PoisonError::into_inner)[0] = Some(title.to_string());
-        }
+        self.local.titles.lock().unwrap_or_else(PoisonError::into_inner)[0] = Some(title.to_string());
         self
     }
 
@@ -192,7 +198,7 @@ impl Timeline {
     pub fn recorder(&self) -> Recorder {
         Recorder {
             target: Some(Arc::new(Target {
-                sink: Arc::clone(&self.sink),
+                sink: Sink::Local(Arc::clone(&self.local)),
                 chart: 0,
                 origin: self.origin,
                 origin_system: self.origin_system,
@@ -205,10 +211,7 @@ impl Timeline {
     pub fn charts(&self) -> Vec<Chart> {
         let mut received = self.received.lock().unwrap_or_else(PoisonError::into_inner);
         received.extend(self.receiver.try_iter());
-        let Sink::Local { charts: titles, .. } = &*self.sink else {
-            unreachable!("a timeline's sink is local")
-        };
-        let titles = titles.lock().unwrap_or_else(PoisonError::into_inner);
+        let titles = self.local.titles.lock().unwrap_or_else(PoisonError::into_inner);
         let mut charts: Vec<Chart> =
             titles.iter().map(|title| Chart { title: title.clone(), bars: Vec::new() }).collect();
         for (chart, bar) in received.iter() {
@@ -225,12 +228,11 @@ impl Timeline {
     /// Every chart that has bars, drawn at most `width` columns wide and
     /// separated by blank lines; empty when nothing was recorded.
     pub fn render(&self, width: usize) -> String {
-        let Sink::Local { clock, .. } = &*self.sink else { unreachable!("a timeline's sink is local") };
         let drawn: Vec<String> = self
             .charts()
             .iter()
             .filter(|chart| !chart.bars.is_empty())
-            .map(|chart| render(chart, width, *clock))
+            .map(|chart| render(chart, width, self.local.clock))
             .collect();
         drawn.join("\n")
     }
@@ -261,14 +263,14 @@ impl Recorder {
     /// exhibitions this way). Off when this recorder is off.
     pub fn new_chart(&self, title: impl Into<String>) -> Recorder {
         let Some(target) = &self.target else { return Recorder::off() };
-        let Sink::Local { clock, charts, .. } = &*target.sink else { return self.clone() };
-        let mut charts = charts.lock().unwrap_or_else(PoisonError::into_inner);
+        let Sink::Local(local) = &target.sink else { return self.clone() };
+        let mut charts = local.titles.lock().unwrap_or_else(PoisonError::into_inner);
         charts.push(Some(title.into()));
-        let origin = clock.now();
+        let origin = local.clock.now();
         let since_target = origin.saturating_duration_since(target.origin);
         Recorder {
             target: Some(Arc::new(Target {
-                sink: Arc::clone(&target.sink),
+                sink: target.sink.clone(),
                 chart: charts.len() - 1,
                 origin,
                 origin_system: target.origin_system + since_target,
@@ -301,14 +303,12 @@ impl Recorder {
         let now = Instant::now();
         let ago = SystemTime::now().duration_since(origin_system).unwrap_or_default();
         let origin = now.checked_sub(ago).unwrap_or(now);
-        Recorder {
-            target: Some(Arc::new(Target { sink: Arc::new(Sink::Parent), chart: 0, origin, origin_system })),
-        }
+        Recorder { target: Some(Arc::new(Target { sink: Sink::Parent, chart: 0, origin, origin_system })) }
     }
 
     fn clock(&self) -> Clock {
-        match self.target.as_deref().map(|target| &*target.sink) {
-            Some(Sink::Local { clock, .. }) => *clock,
+        match self.target.as_deref().map(|target| &target.sink) {
+            Some(Sink::Local(local)) => local.clock,
             _ => Clock::Real,
         }
     }
@@ -316,10 +316,10 @@ impl Recorder {
 
 impl Target {
     fn send(&self, bar: Bar) {
-        match &*self.sink {
+        match &self.sink {
             // The receiver lives as long as the run; if it is gone, the chart
             // is no longer wanted and the bar can go too.
-            Sink::Local { sender, .. } => _ = sender.send((self.chart, bar)),
+            Sink::Local(local) => _ = local.sender.send((self.chart, bar)),
             Sink::Parent => output::raw_line(&bar.to_line()),
         }
     }
