@@ -93,13 +93,13 @@ pub async fn process(i: u64, out: &Path, stop_now: &Stage) -> Processed {
 pub async fn worker(
     mut queue: mpsc::Receiver<u64>,
     out: PathBuf,
-    stop: TwoStageStop,
+    stop_now: Stage,
     pending: Pending,
 ) -> Report {
     let mut report = Report::default();
     while let Some(i) = queue.recv().await {
         let row = report.len();
-        report.add(i, process(i, &out, &stop.now).instrument(span(row, format!("{i}.txt"))).await);
+        report.add(i, process(i, &out, &stop_now).instrument(span(row, format!("{i}.txt"))).await);
         pending.done();
     }
     report
@@ -132,7 +132,7 @@ where
 {
     let (queue, items) = mpsc::channel(QUEUE_LIMIT);
     println!("Starting work");
-    let worker = tokio::spawn(worker(items, out.to_path_buf(), stop.clone(), pending.clone()));
+    let worker = tokio::spawn(worker(items, out.to_path_buf(), stop.now.clone(), pending.clone()));
     iostream(queue, console, pending).await; // drops `queue`: no more numbers will come
     stop.input.trigger(); // a Ctrl-C from now on means "stop now"
     println!("Finishing work");
