@@ -45,7 +45,7 @@ use tokio_util::bytes::BytesMut;
 use tokio_util::codec::{Decoder, FramedRead, LinesCodec, LinesCodecError};
 use tokio_util::io::StreamReader;
 
-use crate::interrupt::Stage;
+use crate::interrupt::{Pending, Stage};
 
 /// The longest line the stdin readers accept, in bytes. Far more than any
 /// number anybody types; far less than what a runaway pipe could send.
@@ -185,19 +185,32 @@ impl<T> Verdict<T> {
     }
 }
 
-fn judge<T>(input: Input, max: T) -> Verdict<T>
+/// [`judge`], counting a number taken into `counting` (before anything is
+/// echoed, so that the count is never behind what the user can see).
+fn judge_counted<T>(input: &Input, max: T, counting: Option<&Pending>) -> Verdict<T>
+where
+    T: std::str::FromStr + PartialOrd + Copy + std::fmt::Display,
+{
+    let verdict = judge(input, max);
+    if let (Verdict::Take(_), Some(pending)) = (&verdict, counting) {
+        pending.add();
+    }
+    verdict
+}
+
+fn judge<T>(input: &Input, max: T) -> Verdict<T>
 where
     T: std::str::FromStr + PartialOrd + Copy + std::fmt::Display,
 {
     match input {
-        Input::Line(line) => match parse_number(&line, max) {
+        Input::Line(line) => match parse_number(line, max) {
             Number::Valid(number) => Verdict::Take(number),
             Number::TooLarge => Verdict::Retry(format!(
                 "{} is too large: at most {max} here. Try again.",
                 crate::shorten(line.trim(), 40)
             )),
             Number::NotANumber => {
-                Verdict::End(Some(format!("{:?} is not a number: no more input.", crate::shorten(&line, 40))))
+                Verdict::End(Some(format!("{:?} is not a number: no more input.", crate::shorten(line, 40))))
             }
         },
         Input::TooLong { max } => Verdict::Retry(format!("That line is longer than {max} bytes: skipped.")),
@@ -251,6 +264,8 @@ pub struct Console<R> {
     prompting: Prompting,
     /// When triggered, input is over (the first Ctrl-C).
     closed_by: Option<Stage>,
+    /// Counts each number handed out (see [`Console::counting`]).
+    counting: Option<Pending>,
 }
 
 impl Console<StdinReader> {
@@ -276,6 +291,7 @@ impl<R: AsyncRead + Unpin> Console<R> {
             ended: false,
             prompting: Prompting::Echo,
             closed_by: None,
+            counting: None,
         }
     }
 
@@ -283,6 +299,14 @@ impl<R: AsyncRead + Unpin> Console<R> {
     /// waiting [`Console::number`] returns `None` at once.
     pub fn closed_by(mut self, stage: Stage) -> Console<R> {
         self.closed_by = Some(stage);
+        self
+    }
+
+    /// Each number [`Console::number`] hands out is added to `pending`
+    /// before it is echoed or returned, so a Ctrl-C message that reads the
+    /// count never misses a number the program has already taken.
+    pub fn counting(mut self, pending: Pending) -> Console<R> {
+        self.counting = Some(pending);
         self
     }
 
@@ -311,11 +335,16 @@ impl<R: AsyncRead + Unpin> Console<R> {
 
     /// Shows `prompt` and waits for a line: `await ainput(prompt)`.
     pub async fn prompt(&mut self, prompt: &str) -> Input {
-        let line_ready = self.frames.read_buffer().contains(&b'\n');
-        self.prompting.before_read(prompt, line_ready);
-        let input = self.read_line().await;
+        let input = self.prompt_unechoed(prompt).await;
         self.prompting.after_read(prompt, &input);
         input
+    }
+
+    /// [`Console::prompt`] without the echo or the end of the prompt line.
+    async fn prompt_unechoed(&mut self, prompt: &str) -> Input {
+        let line_ready = self.frames.read_buffer().contains(&b'\n');
+        self.prompting.before_read(prompt, line_ready);
+        self.read_line().await
     }
 
     /// The next number typed at `prompt`, at most `max`; `None` once input is
@@ -332,9 +361,11 @@ impl<R: AsyncRead + Unpin> Console<R> {
                     crate::output::prompt_done(false);
                     return None;
                 }
-                input = self.prompt(prompt) => input,
+                input = self.prompt_unechoed(prompt) => input,
             };
-            if let Some(answer) = judge(input, max).settle() {
+            let verdict = judge_counted(&input, max, self.counting.as_ref());
+            self.prompting.after_read(prompt, &input);
+            if let Some(answer) = verdict.settle() {
                 return answer;
             }
         }
@@ -389,6 +420,7 @@ pub struct LineReader<R> {
     buffer: BytesMut,
     ended: bool,
     prompting: Prompting,
+    counting: Option<Pending>,
 }
 
 impl LineReader<io::Stdin> {
@@ -409,7 +441,15 @@ impl<R: Read> LineReader<R> {
             buffer: BytesMut::new(),
             ended: false,
             prompting: Prompting::Echo,
+            counting: None,
         }
+    }
+
+    /// Each number handed out is added to `pending` first (see
+    /// [`Console::counting`]).
+    pub fn counting(mut self, pending: Pending) -> LineReader<R> {
+        self.counting = Some(pending);
+        self
     }
 
     /// Blocks until the next line (or the end of input).
@@ -445,10 +485,14 @@ impl<R: Read> LineReader<R> {
 
     /// Shows `prompt` and blocks until a line: Python's `input(prompt)`.
     pub fn prompt(&mut self, prompt: &str) -> Input {
-        self.prompting.before_read(prompt, self.buffer.contains(&b'\n'));
-        let input = self.read_line();
+        let input = self.prompt_unechoed(prompt);
         self.prompting.after_read(prompt, &input);
         input
+    }
+
+    fn prompt_unechoed(&mut self, prompt: &str) -> Input {
+        self.prompting.before_read(prompt, self.buffer.contains(&b'\n'));
+        self.read_line()
     }
 
     /// The next number typed at `prompt`, at most `max`; `None` once input is
@@ -458,7 +502,10 @@ impl<R: Read> LineReader<R> {
         T: std::str::FromStr + PartialOrd + Copy + std::fmt::Display,
     {
         loop {
-            if let Some(answer) = judge(self.prompt(prompt), max).settle() {
+            let input = self.prompt_unechoed(prompt);
+            let verdict = judge_counted(&input, max, self.counting.as_ref());
+            self.prompting.after_read(prompt, &input);
+            if let Some(answer) = verdict.settle() {
                 return answer;
             }
         }

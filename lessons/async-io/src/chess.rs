@@ -30,7 +30,8 @@
 //! `--realtime --speed N` plays it live, N times faster than life (by default
 //! 720 times: both exhibitions in about a minute).
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeSet;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -39,6 +40,7 @@ use shared::cli::TimelineArg;
 use shared::colors::{NOTE, styled};
 use shared::timing::{Clock, hms};
 use shared::{Failure, Instrument, Options, println, span};
+use tokio::sync::Notify;
 use tokio::time::Instant;
 
 /// Which exhibitions to play.
@@ -232,6 +234,11 @@ pub struct Hall {
     judit_free: Cell<Duration>,
     /// When each board is ready for Judit's next move, in exhibition time.
     board_ready: Vec<Cell<Duration>>,
+    /// Live only: the boards whose reply is due and that Judit has not come
+    /// back to yet, by the time the reply is due (then by board).
+    replies_due: RefCell<BTreeSet<(Duration, usize)>>,
+    /// Live only: told each time a board takes its turn.
+    turn_taken: Notify,
 }
 
 impl Hall {
@@ -248,7 +255,14 @@ impl Hall {
             start: Instant::now(),
             judit_free: Cell::new(Duration::ZERO),
             board_ready: vec![Cell::new(Duration::ZERO); args.boards as usize],
+            replies_due: RefCell::new(BTreeSet::new()),
+            turn_taken: Notify::new(),
         }
+    }
+
+    /// Whether the exhibition is played on the real clock.
+    fn live(&self) -> bool {
+        self.speed > 1 || !self.clock.is_virtual()
     }
 
     /// Judit moves at `board`: she starts when both she and the board are
@@ -266,10 +280,38 @@ impl Hall {
     }
 
     /// The opponent at `board` thinks; the game awaits the reply.
+    ///
+    /// Live, replies due a few milliseconds apart can wake their games in
+    /// either order, as the machine happens to run; so after its reply a game
+    /// also waits its turn by the schedule: Judit goes to the board whose
+    /// reply was due first. (On the virtual clock nothing is late, and the
+    /// order is the runtime's, which exercise 3 of the chapter looks at.)
     pub async fn opponent_moves(&self, board: usize) {
         let reply = self.board_ready[board].get() + self.opponent_move;
         self.board_ready[board].set(reply);
+        if !self.live() {
+            return tokio::time::sleep_until(self.deadline(reply)).await;
+        }
+        self.replies_due.borrow_mut().insert((reply, board));
         tokio::time::sleep_until(self.deadline(reply)).await;
+        loop {
+            let turn_taken = self.turn_taken.notified();
+            let mut turn_taken = std::pin::pin!(turn_taken);
+            turn_taken.as_mut().enable(); // before looking, so that no turn is missed
+            let our_turn = {
+                let mut due = self.replies_due.borrow_mut();
+                let ours = due.first() == Some(&(reply, board));
+                if ours {
+                    due.pop_first();
+                }
+                ours
+            };
+            if our_turn {
+                self.turn_taken.notify_waiters(); // the next board may look now
+                return;
+            }
+            turn_taken.await;
+        }
     }
 
     /// The opponent at `board` thinks, and Judit sits there until the reply.

@@ -37,6 +37,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use shared::cli::{InstantArg, TimelineArg};
+use shared::colors::paint;
 use shared::console::Console;
 use shared::interrupt::{Pending, Stage, TwoStageStop};
 use shared::{Failure, Instrument, Options, eprintln, println, span};
@@ -77,14 +78,8 @@ pub async fn process(i: u64, out: &Path, stop_now: &Stage) -> Processed {
     }
     let path = out.join(format!("{i}.txt"));
     match shared::files::write_atomically_async(path.clone(), format!("Hello, {i}!").into_bytes()).await {
-        Ok(()) => {
-            println!("Worker: slept {i} s, wrote {}", path.display());
-            Processed::Written(path)
-        }
-        Err(error) => {
-            eprintln!("Worker: cannot write {}: {error}", path.display());
-            Processed::Failed(error)
-        }
+        Ok(()) => Processed::Written(path),
+        Err(error) => Processed::Failed(path, error),
     }
 }
 
@@ -99,19 +94,19 @@ pub async fn worker(
     let mut report = Report::default();
     while let Some(i) = queue.recv().await {
         let row = report.len();
-        report.add(i, process(i, &out, &stop_now).instrument(span(row, format!("{i}.txt"))).await);
-        pending.done();
+        let processed = process(i, &out, &stop_now).instrument(span(row, format!("{i}.txt"))).await;
+        pending.done(); // before the report speaks, so that a Ctrl-C message is never behind it
+        report.add(row, i, processed);
     }
     report
 }
 
 /// `async def iostream(queue)`: reads numbers until a line is not one.
-pub async fn iostream<R>(queue: mpsc::Sender<u64>, mut console: Console<R>, pending: Pending)
+pub async fn iostream<R>(queue: mpsc::Sender<u64>, mut console: Console<R>)
 where
     R: AsyncRead + Unpin + Send + 'static,
 {
     while let Some(i) = console.number(PROMPT, MAX_SECONDS).await {
-        pending.add();
         if queue.send(i).await.is_err() {
             break;
         }
@@ -121,6 +116,8 @@ where
 
 /// `async def main()`, which is the manager too: start the worker, read
 /// input until it ends, then wait for the worker to empty the queue.
+/// `pending` counts the numbers taken and not yet done, for Ctrl-C's
+/// message; the console adds to it, the worker takes away.
 pub async fn main<R>(
     console: Console<R>,
     out: &Path,
@@ -133,7 +130,7 @@ where
     let (queue, items) = mpsc::channel(QUEUE_LIMIT);
     println!("Starting work");
     let worker = tokio::spawn(worker(items, out.to_path_buf(), stop.now.clone(), pending.clone()));
-    iostream(queue, console, pending).await; // drops `queue`: no more numbers will come
+    iostream(queue, console.counting(pending)).await; // drops `queue`: no more numbers will come
     stop.input.trigger(); // a Ctrl-C from now on means "stop now"
     println!("Finishing work");
     Ok(worker.await?) // the worker returns once the queue is empty
@@ -165,7 +162,7 @@ pub enum Processed {
     /// Its file was written.
     Written(PathBuf),
     /// Its file could not be written.
-    Failed(io::Error),
+    Failed(PathBuf, io::Error),
     /// A stop-now Ctrl-C came first; nothing was written.
     Stopped,
 }
@@ -192,10 +189,18 @@ impl Report {
         self.len() == 0
     }
 
-    fn add(&mut self, i: u64, processed: Processed) {
+    /// Records how number `i` (row `row` of the chart) ended, and says so
+    /// in the row's color: the original's worker says nothing.
+    fn add(&mut self, row: usize, i: u64, processed: Processed) {
         match processed {
-            Processed::Written(path) => self.written.push(path),
-            Processed::Failed(_) => self.failed.push(i),
+            Processed::Written(path) => {
+                println!("{}", paint(row, format_args!("Worker: slept {i} s, wrote {}", path.display())));
+                self.written.push(path);
+            }
+            Processed::Failed(path, error) => {
+                eprintln!("{}", paint(row, format_args!("Worker: cannot write {}: {error}", path.display())));
+                self.failed.push(i);
+            }
             Processed::Stopped => self.not_processed.push(i),
         }
     }
