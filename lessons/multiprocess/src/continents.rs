@@ -105,7 +105,7 @@ pub fn run(args: &Args) -> ExitCode {
     if let Err(code) = args.no_instant.refuse(NO_INSTANT) {
         return code;
     }
-    shared::run_blocking(Options::new().timeline(args.timeline), || {
+    shared::run_blocking(Options::new().footer("continents executed in").timeline(args.timeline), || {
         let children =
             main().map_err(|error| Failure::new(format!("cannot start a child process: {error}")))?;
         let outcome = message::report(&children);

@@ -81,6 +81,11 @@ pub struct Args {
     #[arg(long, value_name = "DIR", default_value = "output")]
     pub out: PathBuf,
 
+    /// WRONG, for comparison: end as the original does, killing the workers
+    /// as soon as every number has been handed out (`terminate()`).
+    #[arg(long)]
+    pub terminate: bool,
+
     /// How many worker processes take numbers from the queue.
     #[arg(long, value_name = "N", default_value_t = 1,
           value_parser = clap::value_parser!(u32).range(1..=MAX_WORKERS as i64))]
@@ -264,7 +269,8 @@ pub fn run(args: &Args) -> ExitCode {
         })?;
         println!("Starting work");
         let pool = Pool::start(args.workers as usize, &args.out)
-            .map_err(|error| Failure::new(format!("cannot start a worker process: {error}")))?;
+            .map_err(|error| Failure::new(format!("cannot start a worker process: {error}")))?
+            .terminating(args.terminate);
         let pending = Pending::new();
         let stop = TwoStageStop::on_ctrl_c({
             let pending = pending.clone();
@@ -284,6 +290,8 @@ pub struct Pool {
     size: usize,
     workers: BTreeMap<usize, Slot>,
     next_row: usize,
+    /// `--terminate`: end as the original does (WRONG).
+    terminate: bool,
     events: mpsc::UnboundedReceiver<Event>,
     sender: mpsc::UnboundedSender<Event>,
 }
@@ -298,6 +306,8 @@ struct Slot {
     ending: bool,
     /// Its pipe broke: it is dying, and its `Closed` event will tell.
     broken: bool,
+    /// Killed by `--terminate`.
+    terminated: bool,
 }
 
 /// A number on its way, and how many workers it has been given to.
@@ -320,12 +330,26 @@ impl Pool {
     /// Starts `size` workers writing into `out`.
     pub fn start(size: usize, out: &Path) -> io::Result<Pool> {
         let (sender, events) = mpsc::unbounded_channel();
-        let mut pool =
-            Pool { out: out.to_path_buf(), size, workers: BTreeMap::new(), next_row: 1, events, sender };
+        let mut pool = Pool {
+            out: out.to_path_buf(),
+            size,
+            workers: BTreeMap::new(),
+            next_row: 1,
+            terminate: false,
+            events,
+            sender,
+        };
         for _ in 0..size {
             pool.start_worker()?;
         }
         Ok(pool)
+    }
+
+    /// With `true`, the pool ends as the original does: see
+    /// [`Pool::terminate_all`].
+    pub fn terminating(mut self, terminate: bool) -> Pool {
+        self.terminate = terminate;
+        self
     }
 
     /// Starts one more worker, with a thread that passes on what it says.
@@ -356,7 +380,8 @@ impl Pool {
         }
         println!("{}", paint(row, format_args!("Worker {row} started (pid {})", worker.pid())));
         self.next_row += 1;
-        self.workers.insert(row, Slot { worker, holding: None, ending: false, broken: false });
+        self.workers
+            .insert(row, Slot { worker, holding: None, ending: false, broken: false, terminated: false });
         Ok(row)
     }
 
@@ -376,12 +401,15 @@ impl Pool {
             if !stopping {
                 self.dispatch(&mut queue, &mut report, &pending);
             }
+            let handed_out = !input_open && queue.is_empty();
             let idle = self.workers.values().all(|slot| slot.holding.is_none());
-            if !input_open && queue.is_empty() && idle {
-                self.end_all(); // no more numbers will come
-                if self.workers.is_empty() {
-                    return report;
-                }
+            if handed_out && self.terminate {
+                self.terminate_all(); // WRONG: `while not queue.empty(): pass`, then `terminate()`
+            } else if handed_out && idle {
+                self.end_all(); // no more numbers will come: each worker ends by itself
+            }
+            if handed_out && self.workers.is_empty() {
+                return report;
             }
             tokio::select! {
                 biased; // a stop-now wins over work that is also ready
@@ -437,6 +465,7 @@ impl Pool {
                 Ok(()) => {
                     slot.holding = Some(Item { attempts: item.attempts + 1, ..item });
                     queue.pop_front();
+                    println!("{}", paint(row, format_args!("Worker {row} takes {}", item.i)));
                 }
                 // It died meanwhile; its `Closed` event will come.
                 Err(_) => slot.broken = true,
@@ -482,15 +511,21 @@ impl Pool {
                     Ok(Err(error)) => (false, format!("cannot wait for it: {error}")),
                     Err(error) => (false, format!("cannot wait for it: {error}")),
                 };
-                if slot.ending && success && slot.holding.is_none() {
-                    return; // asked to end, and it did
+                if slot.holding.is_none() && (slot.terminated || slot.ending && success) {
+                    return; // asked to end, and it did (or killed idle, which loses nothing)
                 }
                 let Some(item) = slot.holding else {
                     eprintln!("Worker {row} (pid {pid}) ended unexpectedly ({status}); it held no number.");
                     return;
                 };
                 let i = item.i;
-                if stopping {
+                if slot.terminated {
+                    eprintln!(
+                        "Worker {row} (pid {pid}) was terminated ({status}) holding {i}: {i}.txt is never written."
+                    );
+                    report.terminated.push(i);
+                    pending.done();
+                } else if stopping {
                     eprintln!("Worker {row} (pid {pid}) ended ({status}) holding {i}.");
                     report.not_processed.push(i);
                     pending.done();
@@ -551,6 +586,18 @@ impl Pool {
         }
     }
 
+    /// WRONG: `worker_process.terminate()` as soon as the queue is empty,
+    /// which is as soon as the last number has been *taken*: a worker still
+    /// busy with one is killed half-way through it, and its file is never
+    /// written. What the original does, kept for `--terminate`.
+    pub fn terminate_all(&mut self) {
+        for slot in self.workers.values_mut().filter(|slot| !slot.terminated) {
+            slot.ending = true;
+            slot.terminated = true;
+            let _ = slot.worker.kill(); // WRONG: kills the number in hand
+        }
+    }
+
     /// Ctrl-C twice: every worker stops the number in hand, and ends.
     fn stop_all(&mut self) {
         for slot in self.workers.values_mut() {
@@ -575,6 +622,8 @@ pub struct Report {
     pub not_processed: Vec<u64>,
     /// The numbers given up: workers kept dying on them, or none could start.
     pub lost: Vec<u64>,
+    /// The numbers whose worker `--terminate` killed (WRONG).
+    pub terminated: Vec<u64>,
 }
 
 impl Report {
@@ -595,6 +644,9 @@ impl Report {
         }
         if !self.lost.is_empty() {
             problems.push(format!("gave up (their workers died) {}", summary(&self.lost)));
+        }
+        if !self.terminated.is_empty() {
+            problems.push(format!("killed half-way by terminate(): {}", summary(&self.terminated)));
         }
         if stop.now.is_triggered() {
             let mut not_processed = self.not_processed;

@@ -10,9 +10,8 @@
 //! Every message is a line of JSON, `{"n":1}`, written and flushed on its
 //! own: a system call per number, and two conversions (to text and back).
 //! That is the plain version, the one to read first. `--tuned`
-//! ([`crate::pipe_tuned`]) sends the same numbers in batches of
-//! [`pipe_tuned::BATCH`](crate::pipe_tuned::BATCH) per message; the
-//! benchmark (`docs/benchmarks.md`) measures both against Python's
+//! ([`crate::pipe_tuned`]) sends the same numbers,
+//! [`BATCH`](crate::pipe_tuned::BATCH) per message; the benchmark (`docs/benchmarks.md`) measures both against Python's
 //! `multiprocessing.Queue`.
 
 use std::io;

@@ -102,7 +102,7 @@ pub fn run(args: &Args) -> ExitCode {
     if let Err(code) = args.no_instant.refuse(crate::continents::NO_INSTANT) {
         return code;
     }
-    shared::run_blocking(Options::new().timeline(args.timeline), || {
+    shared::run_blocking(Options::new().footer("square executed in").timeline(args.timeline), || {
         let children = main(&args.numbers)
             .map_err(|error| Failure::new(format!("cannot start a child process: {error}")))?;
         let outcome = message::report(&children);

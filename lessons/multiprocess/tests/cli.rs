@@ -130,7 +130,7 @@ fn continents_prints_four_continents_from_four_other_processes() {
     assert_eq!(continents, ["Asia", "America", "Europe", "Africa"], "{stdout}");
     // Four children, four pids, none of them the parent's.
     let children: Vec<u32> = said.iter().flat_map(|line| pids_in(line)).collect();
-    let parent = pids_in(stdout.lines().last().unwrap());
+    let parent = pids_in(stdout.lines().rev().nth(1).unwrap());
     assert_eq!(children.len(), 4, "{stdout}");
     assert_eq!(parent.len(), 1, "{stdout}");
     let mut distinct = children.clone();
@@ -138,7 +138,7 @@ fn continents_prints_four_continents_from_four_other_processes() {
     distinct.dedup();
     assert_eq!(distinct.len(), 4, "{stdout}");
     assert!(!children.contains(&parent[0]), "{stdout}");
-    assert!(stdout.ends_with("joined its 4 children.\n"), "{stdout}");
+    assert!(stdout.contains("joined its 4 children.\ncontinents executed in "), "{stdout}");
 }
 
 #[test]
@@ -161,15 +161,15 @@ fn square_gets_4_and_16_back_from_two_children() {
     let pids: Vec<u32> = results.iter().flat_map(|line| pids_in(line)).collect();
     assert_eq!(pids.len(), 2);
     assert_ne!(pids[0], pids[1]);
-    assert!(!pids.contains(&pids_in(stdout.lines().last().unwrap())[0]), "{stdout}");
-    assert!(stdout.ends_with("joined 2 children.\n"), "{stdout}");
+    assert!(!pids.contains(&pids_in(stdout.lines().rev().nth(1).unwrap())[0]), "{stdout}");
+    assert!(stdout.contains("joined 2 children.\nsquare executed in "), "{stdout}");
 }
 
 #[test]
 fn square_of_one_number_says_one_child_and_squares_the_largest_u32() {
     let stdout = stdout_of(multiprocess().args(["square", "4294967295"]));
     assert!(stdout.contains("square(4294967295) = 18446744065119617025"), "{stdout}");
-    assert!(stdout.ends_with("joined 1 child.\n"), "{stdout}");
+    assert!(stdout.contains("joined 1 child.\n"), "{stdout}");
 }
 
 #[test]
@@ -321,6 +321,28 @@ fn input_worker_with_three_workers_writes_every_file_once() {
     writers.dedup();
     assert!(writers.len() > 1, "{stdout}");
     assert!(stdout.ends_with("Work ended\n"), "{stdout}");
+}
+
+/// The original's ending, kept as `--terminate`: the worker is killed as
+/// soon as it has taken the last number, and that number's file is lost.
+#[test]
+fn terminate_as_the_original_does_loses_the_number_in_hand() {
+    let out = scratch("iw-terminate").join("out");
+    let output = multiprocess()
+        .args(["input-worker", "--terminate", "--out"])
+        .arg(&out)
+        .write_stdin("2\nx\n")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("was terminated (signal: 9 (SIGKILL)) holding 2: 2.txt is never written")
+            || cfg!(not(unix)),
+        "{stderr}"
+    );
+    assert!(stderr.contains("error: killed half-way by terminate(): 2"), "{stderr}");
+    assert!(files_in(&out).is_empty(), "{:?}", files_in(&out));
 }
 
 #[test]
@@ -496,6 +518,7 @@ mod signals {
         let mut run = start(&out, 1);
         let first = run.worker_pids(1)[0];
         run.type_line("2"); // the worker sleeps 2 s on it
+        run.stdout.wait_for("Worker 1 takes 2", 1);
         signal("-9", first);
         run.stderr.wait_for("goes back to the queue", 1);
         drop(run.stdin.take()); // end of input
@@ -505,6 +528,7 @@ mod signals {
         assert_eq!(status.code(), Some(0), "{stdout}\n{stderr}");
         assert!(stderr.contains(&format!("Worker 1 (pid {first}) died (signal: 9")), "{stderr}");
         assert!(stderr.contains("holding 2; 2 goes back to the queue"), "{stderr}");
+        assert!(stdout.contains("Worker 2 takes 2\n"), "{stdout}");
         assert!(stdout.contains("Worker 2: slept 2 s, wrote"), "a new worker redid it: {stdout}");
         assert_eq!(files_in(&out), ["2.txt"]);
         assert_eq!(std::fs::read_to_string(out.join("2.txt")).unwrap(), "Hello, 2!");
@@ -520,8 +544,10 @@ mod signals {
         let mut run = start(&out, 1);
         let first = run.worker_pids(1)[0];
         run.type_line("30");
+        run.stdout.wait_for("Worker 1 takes 30", 1);
         signal("-9", first);
         let second = run.worker_pids(2)[1];
+        run.stdout.wait_for("Worker 2 takes 30", 1);
         signal("-9", second);
         run.stderr.wait_for("giving it up", 1);
         drop(run.stdin.take());
@@ -541,7 +567,8 @@ mod signals {
         let out = scratch("kill-parent").join("out");
         let mut run = start(&out, 2);
         let workers = run.worker_pids(2);
-        run.type_line("30"); // one worker asleep on it, one idle
+        run.type_line("30");
+        run.stdout.wait_for("Worker 1 takes 30", 1); // one worker asleep on it, one idle
         signal("-9", run.child.id());
         run.child.wait().unwrap();
         // A worker notices its parent is gone when its stdin closes.
@@ -573,6 +600,7 @@ mod signals {
         run.type_line("30");
         run.type_line("40");
         run.type_line("50"); // queued: both workers are busy
+        run.stdout.wait_for("Worker 2 takes 40", 1);
         signal("-INT", run.child.id());
         run.stderr.wait_for("finishing 3 items first. Press Ctrl-C again", 1);
         run.stdout.wait_for("Finishing work", 1);
