@@ -45,27 +45,32 @@ pub const LESSONS: &[Lesson] = &[
     Lesson {
         name: "multiprocess",
         title: "processes: separate memory, real parallelism",
-        built: false,
+        built: true,
         examples: &[
             example(
                 "continents",
-                "four child processes print their continent and pid",
+                "four child processes say their continent and pid; the parent waits for all",
                 "003 §1 \"Multiple Processes\"",
             ),
             example(
                 "square",
-                "two child processes compute squares and send them back",
+                "two child processes compute 2² and 4² and send the results back",
                 "004 \"Multi Processing\"",
             ),
             example(
                 "cpu-count",
-                "how many processes can run in parallel here",
+                "how many processes can run in parallel here, and what limits it",
                 "003 \"How many maximum parallel processes\"",
             ),
             example(
                 "input-worker",
-                "numbers typed on stdin go through a queue to a worker process",
+                "numbers typed on stdin go through a pipe to worker processes; none is lost",
                 "000/001 \"Parallel Programming\"",
+            ),
+            example(
+                "pipe",
+                "a million numbers through a pipe to a worker, and their sum back",
+                "000/001 \"Parallel Programming\" (the queue)",
             ),
         ],
     },

@@ -30,13 +30,17 @@
 //! | parent → worker | anything but `#end` | a message for the worker |
 //! | parent → worker | `#end` | no more messages: finish and exit |
 //! | worker → parent | `#bar …` | a span for the chart ([`Bar::to_line`](crate::timeline::Bar::to_line)) |
-//! | worker → parent | anything else | a message for the parent |
+//! | worker → parent | anything else | a message for the parent ([`send_to_parent`]) |
 //!
 //! What a message says is the lesson's business (the lessons send typed
 //! messages as JSON); this module only carries lines.
 //!
+//! A worker sends its messages with [`send_to_parent`], not `println!`:
+//! inside a span, `println!` paints the line in the span's color, and the
+//! escape codes would become part of the message.
+//!
 //! ```rust,standalone_crate
-//! use shared::process::{Parent, spawn_worker};
+//! use shared::process::{Parent, send_to_parent, spawn_worker};
 //!
 //! fn main() {
 //!     // The same program is the worker when started with `square-worker`.
@@ -44,7 +48,7 @@
 //!         let parent = Parent::connect();
 //!         while let Some(line) = parent.recv() {
 //!             let n: u64 = line.parse().unwrap_or(0);
-//!             shared::println!("{}", n * n);
+//!             send_to_parent(&(n * n).to_string()).unwrap();
 //!         }
 //!         return;
 //!     }
@@ -275,9 +279,70 @@ impl Parent {
     }
 }
 
+/// Sends one message line from a worker to its parent: written to stdout
+/// as it is (never colored, whatever the current span), flushed at once,
+/// and never cut by a `#bar` line sent from another thread.
+///
+/// A message must be one line, and must not look like a bar line (see the
+/// module docs); an `Err` says so, or says that the parent is gone.
+///
+/// ```rust,standalone_crate
+/// use shared::colors::ColorWhen;
+/// use shared::process::{Parent, send_to_parent, spawn_worker};
+///
+/// fn main() {
+///     if std::env::args().nth(1).as_deref() == Some("echo-worker") {
+///         // The parent passed `--color always`; a lesson's clap does this.
+///         if std::env::args().any(|arg| arg == "always") {
+///             ColorWhen::Always.apply();
+///         }
+///         let parent = Parent::connect();
+///         while let Some(line) = parent.recv() {
+///             shared::span(2, "worker").in_scope(|| {
+///                 shared::println!("{line}"); // painted in row 2's color
+///                 send_to_parent(&line).unwrap(); // as it is
+///             });
+///         }
+///         return;
+///     }
+///     ColorWhen::Always.apply();
+///     let mut worker = spawn_worker("echo-worker", std::iter::empty::<&str>()).unwrap();
+///     worker.send("{\"n\":42}").unwrap();
+///     worker.finish_input().unwrap();
+///     let lines: Vec<String> = worker.lines().map(Result::unwrap).collect();
+///     assert_eq!(lines.len(), 2, "{lines:?}");
+///     assert!(lines[0].contains("\u{1b}[") && lines[0].contains("{\"n\":42}"), "{lines:?}");
+///     assert_eq!(lines[1], "{\"n\":42}");
+///     assert!(worker.wait().unwrap().success());
+/// }
+/// ```
+pub fn send_to_parent(message: &str) -> io::Result<()> {
+    if message.contains(['\n', '\r']) || Bar::from_line(message).is_some() {
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, "a message is one line, and not a bar"));
+    }
+    // The lock is held for the whole line, as `output::raw_line` holds it
+    // for a bar: lines from two threads never interleave.
+    let mut stdout = io::stdout().lock();
+    writeln!(stdout, "{message}")?;
+    stdout.flush()
+}
+
 /// The recorder a worker process sends its bars with, if its parent draws a
 /// timeline (see [`TIMELINE_ORIGIN_VAR`]).
 pub(crate) fn parent_recorder() -> Option<Recorder> {
     let origin = std::env::var(TIMELINE_ORIGIN_VAR).ok()?.parse().ok()?;
     Some(Recorder::to_parent(origin))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_message_that_is_not_one_plain_line_is_refused_before_anything_is_written() {
+        for bad in ["two\nlines", "cr\r", "#bar\t1\t0\t5\tfinished\tfake"] {
+            let error = send_to_parent(bad).unwrap_err();
+            assert_eq!(error.kind(), io::ErrorKind::InvalidInput, "{bad:?}");
+        }
+    }
 }

@@ -1,0 +1,121 @@
+//! # `continents`: four child processes
+//!
+//! Ports seed 003 §1, "Multiple Processes": `print_func(continent='Asia')`
+//! run in four child processes, one started without an argument (so it
+//! prints the default, `Asia`) and three with `America`, `Europe`,
+//! `Africa`; the parent waits for all of them.
+//!
+//! Python's `Process(target=print_func)` runs a function of the parent's
+//! program in a new process. Rust has no interpreter to copy, so a child is
+//! this program started again with a hidden subcommand
+//! (`continents-child [CONTINENT]`), whose default argument is `Asia`, as
+//! `print_func`'s is. A child's stdout is a pipe to its parent, so the child
+//! does not write to the terminal: it sends its line as a typed message
+//! ([`Said`]) and the parent prints it, with the child's pid, in the child's
+//! color.
+//!
+//! What the port adds: the original starts and joins the children and never
+//! looks at how they ended. Here the parent reports any child that failed,
+//! with its exit status, and exits with code 1.
+
+use std::io;
+use std::process::ExitCode;
+
+use serde::{Deserialize, Serialize};
+use shared::cli::{NoInstantArg, TimelineArg};
+use shared::{Failure, Options, println, span};
+
+use crate::message::{self, Child, Joined};
+
+/// The hidden subcommand a child runs.
+pub const CHILD: &str = "continents-child";
+
+/// Why processes cannot run on the virtual clock.
+pub const NO_INSTANT: &str = "child processes run on the real clock, and no virtual clock reaches into them";
+
+/// Flags of `continents`.
+#[derive(clap::Args, Clone, Debug, Default, PartialEq, Eq)]
+pub struct Args {
+    /// `--timeline`.
+    #[command(flatten)]
+    pub timeline: TimelineArg,
+
+    /// `--instant`, refused.
+    #[command(flatten)]
+    pub no_instant: NoInstantArg,
+}
+
+/// Flags of the hidden `continents-child`.
+#[derive(clap::Args, Clone, Debug, PartialEq, Eq)]
+pub struct ChildArgs {
+    /// `print_func`'s argument, with its default.
+    #[arg(default_value = "Asia")]
+    pub continent: String,
+
+    /// The chart row of this child.
+    #[arg(long, default_value_t = 0)]
+    pub row: usize,
+}
+
+/// What a child tells its parent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Said {
+    /// The line `print_func` prints.
+    pub line: String,
+    /// The child's own process id, as it sees it.
+    pub pid: u32,
+}
+
+// ANCHOR: port
+/// `def print_func(continent='Asia')`, run in the child: its line goes to
+/// the parent, which prints it.
+pub fn print_func(continent: &str) -> io::Result<()> {
+    let line = format!("The name of continent is : {continent}");
+    message::reply(&Said { line, pid: std::process::id() })
+}
+
+/// `if __name__ == "__main__":`, in the parent: start four children, then
+/// join them all.
+pub fn main() -> io::Result<Vec<Joined<Said>>> {
+    let names = ["America", "Europe", "Africa"];
+    let mut procs = Vec::new();
+    let proc = Child::start(CHILD, ["--row", "0"])?; // without any argument: Asia
+    procs.push(proc);
+    for (row, name) in (1..).zip(names) {
+        let proc = Child::start(CHILD, [name, "--row", &row.to_string()])?; // with an argument
+        procs.push(proc);
+    }
+    // complete the processes
+    Ok(procs.into_iter().map(Child::join).collect())
+}
+// ANCHOR_END: port
+
+/// The child's side: `print_func` in its span, under its own launcher.
+pub fn run_child(args: &ChildArgs) -> ExitCode {
+    shared::run_blocking(Options::new(), || {
+        span(args.row, format!("print_func({})", args.continent))
+            .in_scope(|| print_func(&args.continent))
+            .map_err(|error| Failure::new(format!("cannot answer the parent: {error}")))
+    })
+}
+
+/// Runs the example: the children's lines, each in its child's color, then
+/// any child that failed.
+pub fn run(args: &Args) -> ExitCode {
+    if let Err(code) = args.no_instant.refuse(NO_INSTANT) {
+        return code;
+    }
+    shared::run_blocking(Options::new().footer("continents executed in").timeline(args.timeline), || {
+        let children =
+            main().map_err(|error| Failure::new(format!("cannot start a child process: {error}")))?;
+        let outcome = message::report(&children);
+        println!("The parent (pid {}) joined its {} children.", std::process::id(), children.len());
+        outcome
+    })
+}
+
+impl std::fmt::Display for Said {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} (pid {})", self.line, self.pid)
+    }
+}

@@ -1,0 +1,194 @@
+//! Typed messages between processes: one JSON object per line.
+//!
+//! A child process shares no memory with its parent: whatever they tell each
+//! other goes through a pipe as bytes. Python's `multiprocessing` pickles
+//! objects into those bytes, and unpickling can run code: a pickle is a small
+//! program. Here each message is a plain Rust type that derives serde's
+//! `Serialize` and `Deserialize`, written as one line of JSON. A line that
+//! is not a message of the expected type is an error with a message
+//! ([`BadMessage`]), never a guess, and never code.
+//!
+//! The lines travel through [`shared::process`]: [`Worker::send`] from the
+//! parent, [`send_to_parent`] from the worker. [`Child`] starts a child that
+//! answers with messages of one type and collects them when it is joined.
+
+use std::fmt;
+use std::io;
+use std::process::ExitStatus;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use shared::colors::paint;
+use shared::process::{Worker, send_to_parent, spawn_worker};
+use shared::{Failure, eprintln, println};
+
+/// A message as the line that carries it.
+pub fn encode<T: Serialize>(message: &T) -> String {
+    // A derived `Serialize` of plain data (numbers, strings, enums of them)
+    // cannot fail, and JSON escapes every line break inside strings.
+    serde_json::to_string(message).expect("plain data serializes")
+}
+
+/// Reads one line as a message of type `T`.
+pub fn decode<T: DeserializeOwned>(line: &str) -> Result<T, BadMessage> {
+    serde_json::from_str(line)
+        .map_err(|error| BadMessage { line: shared::shorten(line, 60), error: error.to_string() })
+}
+
+/// Parent → worker: sends `message` down the worker's stdin.
+pub fn send<T: Serialize>(worker: &mut Worker, message: &T) -> io::Result<()> {
+    worker.send(&encode(message))
+}
+
+/// Worker → parent: sends `message` up this process's stdout.
+pub fn reply<T: Serialize>(message: &T) -> io::Result<()> {
+    send_to_parent(&encode(message))
+}
+
+/// A line that is not the message it should be.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BadMessage {
+    /// The line, cut short if long.
+    pub line: String,
+    /// What serde found wrong with it.
+    pub error: String,
+}
+
+impl fmt::Display for BadMessage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?} is not a message ({})", self.line, self.error)
+    }
+}
+
+/// A child process that runs one function and answers with messages: what
+/// `continents` and `square` start.
+#[derive(Debug)]
+pub struct Child {
+    worker: Worker,
+}
+
+/// What a joined child left: its messages, and how it ended.
+#[derive(Debug)]
+pub struct Joined<M> {
+    /// Its process id.
+    pub pid: u32,
+    /// The messages it sent, in order.
+    pub messages: Vec<M>,
+    /// Lines it sent that were not messages, or why its output could not be read.
+    pub problems: Vec<String>,
+    /// How it exited.
+    pub status: io::Result<ExitStatus>,
+}
+
+impl<M> Joined<M> {
+    /// Why it did not succeed, in words; `None` if it exited with success
+    /// and sent messages, and nothing else.
+    pub fn failure(&self) -> Option<String> {
+        let mut why: Vec<String> = self.problems.clone();
+        if self.messages.is_empty() && why.is_empty() {
+            why.push("it sent no message".into());
+        }
+        match &self.status {
+            Ok(status) if status.success() => {}
+            Ok(status) => why.push(format!("it ended with {status}")),
+            Err(error) => why.push(format!("cannot wait for it: {error}")),
+        }
+        (!why.is_empty()).then(|| why.join("; "))
+    }
+}
+
+impl Child {
+    /// `Process(target=..., args=...).start()`: this program again, with
+    /// `subcommand` and `args`.
+    pub fn start<I, S>(subcommand: &str, args: I) -> io::Result<Child>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        Ok(Child { worker: spawn_worker(subcommand, args)? })
+    }
+
+    /// Its process id.
+    pub fn pid(&self) -> u32 {
+        self.worker.pid()
+    }
+
+    /// `proc.join()`: says there is nothing more to send, reads what the
+    /// child sent until it closes its end, and waits for it to exit.
+    pub fn join<M: DeserializeOwned>(mut self) -> Joined<M> {
+        // The child may have exited already: then the goodbye finds the
+        // pipe closed, which is no news (its exit status tells how it went).
+        let _ = self.worker.finish_input();
+        let mut messages = Vec::new();
+        let mut problems = Vec::new();
+        for line in self.worker.lines() {
+            match line.map_err(|error| format!("cannot read its output: {error}")) {
+                Ok(line) => match decode(&line) {
+                    Ok(message) => messages.push(message),
+                    Err(bad) => problems.push(bad.to_string()),
+                },
+                Err(problem) => {
+                    problems.push(problem);
+                    break;
+                }
+            }
+        }
+        let pid = self.worker.pid();
+        Joined { pid, messages, problems, status: self.worker.wait() }
+    }
+}
+
+// ANCHOR: report
+/// Prints what each child said, and fails if any child failed.
+pub fn report<M: std::fmt::Display>(children: &[Joined<M>]) -> Result<(), Failure> {
+    let mut failed = 0;
+    for (row, child) in children.iter().enumerate() {
+        for said in &child.messages {
+            println!("{}", paint(row, said));
+        }
+        if let Some(why) = child.failure() {
+            eprintln!("child {} (pid {}) failed: {why}", row + 1, child.pid);
+            failed += 1;
+        }
+    }
+    match failed {
+        0 => Ok(()),
+        _ => Err(Failure::new(format!(
+            "{} of {} failed",
+            shared::timing::plural(failed as u64, "child", "children"),
+            children.len()
+        ))),
+    }
+}
+// ANCHOR_END: report
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[serde(tag = "kind", rename_all = "snake_case")]
+    enum Sample {
+        Text { text: String },
+        Stop,
+    }
+
+    #[test]
+    fn a_message_is_one_json_line_and_comes_back_equal() {
+        let message = Sample::Text { text: "two\nlines, \"quoted\"".into() };
+        let line = encode(&message);
+        assert!(!line.contains('\n'), "{line}");
+        assert_eq!(line, r#"{"kind":"text","text":"two\nlines, \"quoted\""}"#);
+        assert_eq!(decode::<Sample>(&line), Ok(message));
+        assert_eq!(decode::<Sample>(r#"{"kind":"stop"}"#), Ok(Sample::Stop));
+    }
+
+    #[test]
+    fn a_line_that_is_not_the_message_is_an_error_that_says_why() {
+        for bad in ["hello", r#"{"kind":"fly"}"#, r#"{"kind":"text"}"#, ""] {
+            let error = decode::<Sample>(bad).unwrap_err();
+            assert_eq!(error.line, bad);
+            assert!(error.to_string().contains("is not a message"), "{error}");
+        }
+    }
+}

@@ -1,0 +1,621 @@
+//! The real `multiprocess` binary, run as a learner runs it, with its real
+//! child processes.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn multiprocess() -> Command {
+    let mut command = Command::cargo_bin("multiprocess").unwrap();
+    // Tests see plain text whatever the environment says about colors.
+    command.env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE").env("COLUMNS", "80");
+    command
+}
+
+/// A fresh folder under cargo's scratch space for integration tests.
+fn scratch(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn stdout_of(command: &mut Command) -> String {
+    let output = command.output().unwrap();
+    assert!(output.status.success(), "{:?}\n{}", output.status, String::from_utf8_lossy(&output.stderr));
+    assert!(!String::from_utf8_lossy(&output.stderr).contains("panicked"));
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// The lines of `text` that `keep` says are interesting, in order.
+fn lines_where(text: &str, keep: impl Fn(&str) -> bool) -> Vec<String> {
+    text.lines().filter(|line| keep(line)).map(str::to_string).collect()
+}
+
+/// The flags a `--help` text lists, in order.
+fn flags_in(help: &str) -> Vec<String> {
+    help.lines()
+        .filter_map(|line| line.trim_start().strip_prefix("--"))
+        .map(|rest| format!("--{}", rest.split([' ', '=']).next().unwrap()))
+        .collect()
+}
+
+/// Every `pid N` in `text`, in order.
+fn pids_in(text: &str) -> Vec<u32> {
+    text.match_indices("pid ")
+        .filter_map(|(index, _)| {
+            let digits: String = text[index + 4..].chars().take_while(char::is_ascii_digit).collect();
+            digits.parse().ok()
+        })
+        .collect()
+}
+
+#[test]
+fn help_lists_exactly_the_examples_of_the_course() {
+    let help = stdout_of(multiprocess().arg("--help"));
+    let lesson = course::catalog::lesson("multiprocess").unwrap();
+    let listed: Vec<&str> = help
+        .lines()
+        .skip_while(|line| !line.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|line| line.starts_with("  "))
+        // Names are indented by two; wrapped descriptions by more.
+        .filter(|line| !line.starts_with("   "))
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|name| *name != "help")
+        .collect();
+    let expected: Vec<&str> = lesson.examples.iter().map(|example| example.name).collect();
+    assert_eq!(listed, expected, "the hidden child subcommands must stay hidden");
+}
+
+#[test]
+fn each_example_lists_only_the_flags_that_do_something_there() {
+    let common = |example: &str| {
+        let help = stdout_of(multiprocess().args([example, "--help"]));
+        let flags = flags_in(&help);
+        ["--seed", "--timeline", "--instant", "--color"]
+            .into_iter()
+            .filter(|flag| flags.iter().any(|f| f == flag))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(common("continents"), ["--timeline", "--color"]);
+    assert_eq!(common("square"), ["--timeline", "--color"]);
+    assert_eq!(common("input-worker"), ["--timeline", "--color"]);
+    // Nothing to draw: one process counts, and `pipe` measures one stream.
+    assert_eq!(common("cpu-count"), ["--color"]);
+    assert_eq!(common("pipe"), ["--color"]);
+}
+
+#[test]
+fn instant_is_refused_with_one_line_everywhere() {
+    for example in ["continents", "square", "cpu-count", "input-worker", "pipe"] {
+        let output = multiprocess().args([example, "--instant"]).write_stdin("").output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{example}");
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert_eq!(stderr.lines().count(), 1, "{example}: one line: {stderr}");
+        assert!(stderr.starts_with("error: --instant is not available here"), "{example}: {stderr}");
+        assert!(output.stdout.is_empty(), "{example}");
+    }
+}
+
+#[test]
+fn bad_flags_get_clap_errors_not_panics() {
+    for bad in [
+        &["square", "x"][..],
+        &["square", "-1"],
+        &["square", "99999999999"],
+        &["input-worker", "--workers", "0"],
+        &["input-worker", "--workers", "33"],
+        &["input-worker", "--workers", "many"],
+        &["pipe", "--count", "0"],
+        &["pipe", "--count", "100000001"],
+    ] {
+        multiprocess()
+            .args(bad)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("error:").and(predicate::str::contains("panicked").not()));
+    }
+}
+
+#[test]
+fn continents_prints_four_continents_from_four_other_processes() {
+    let stdout = stdout_of(multiprocess().arg("continents"));
+    let said = lines_where(&stdout, |line| line.starts_with("The name of continent is : "));
+    let continents: Vec<&str> = said
+        .iter()
+        .map(|line| line["The name of continent is : ".len()..].split(' ').next().unwrap())
+        .collect();
+    assert_eq!(continents, ["Asia", "America", "Europe", "Africa"], "{stdout}");
+    // Four children, four pids, none of them the parent's.
+    let children: Vec<u32> = said.iter().flat_map(|line| pids_in(line)).collect();
+    let parent = pids_in(stdout.lines().rev().nth(1).unwrap());
+    assert_eq!(children.len(), 4, "{stdout}");
+    assert_eq!(parent.len(), 1, "{stdout}");
+    let mut distinct = children.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(distinct.len(), 4, "{stdout}");
+    assert!(!children.contains(&parent[0]), "{stdout}");
+    assert!(stdout.contains("joined its 4 children.\ncontinents executed in "), "{stdout}");
+}
+
+#[test]
+fn the_children_draw_their_bars_on_the_parents_chart() {
+    let stdout = stdout_of(multiprocess().args(["continents", "--timeline"]));
+    let rows = lines_where(&stdout, |line| line.starts_with("print_func(") && line.contains('│'));
+    let labels: Vec<&str> = rows.iter().map(|row| row.split_whitespace().next().unwrap()).collect();
+    assert_eq!(
+        labels,
+        ["print_func(Asia)", "print_func(America)", "print_func(Europe)", "print_func(Africa)"]
+    );
+}
+
+#[test]
+fn square_gets_4_and_16_back_from_two_children() {
+    let stdout = stdout_of(multiprocess().arg("square"));
+    let results = lines_where(&stdout, |line| line.contains("square("));
+    assert_eq!(results.len(), 2, "{stdout}");
+    assert!(results[0].ends_with("square(2) = 4") && results[1].ends_with("square(4) = 16"), "{stdout}");
+    let pids: Vec<u32> = results.iter().flat_map(|line| pids_in(line)).collect();
+    assert_eq!(pids.len(), 2);
+    assert_ne!(pids[0], pids[1]);
+    assert!(!pids.contains(&pids_in(stdout.lines().rev().nth(1).unwrap())[0]), "{stdout}");
+    assert!(stdout.contains("joined 2 children.\nsquare executed in "), "{stdout}");
+}
+
+#[test]
+fn square_of_one_number_says_one_child_and_squares_the_largest_u32() {
+    let stdout = stdout_of(multiprocess().args(["square", "4294967295"]));
+    assert!(stdout.contains("square(4294967295) = 18446744065119617025"), "{stdout}");
+    assert!(stdout.contains("joined 1 child.\n"), "{stdout}");
+}
+
+#[test]
+fn cpu_count_prints_what_available_parallelism_says_here() {
+    let stdout = stdout_of(multiprocess().arg("cpu-count"));
+    let here = std::thread::available_parallelism().unwrap().get();
+    assert!(stdout.starts_with(&format!("Processes that can run in parallel here: {here}\n")), "{stdout}");
+}
+
+/// Pinned to one CPU with `taskset`, the count is 1 whatever the machine has.
+#[cfg(target_os = "linux")]
+#[test]
+fn cpu_count_follows_the_affinity() {
+    let output = std::process::Command::new("taskset")
+        .args(["-c", "0"])
+        .arg(assert_cmd::cargo::cargo_bin("multiprocess"))
+        .arg("cpu-count")
+        .output()
+        .expect("taskset (util-linux) runs");
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(stdout.starts_with("Processes that can run in parallel here: 1\n"), "{stdout}");
+    assert!(stdout.contains("CPUs this process may run on:     1"), "{stdout}");
+}
+
+#[test]
+fn pipe_delivers_every_number_once_plain_and_tuned() {
+    for tuned in [false, true] {
+        let mut command = multiprocess();
+        command.args(["pipe", "--count", "10000"]);
+        if tuned {
+            command.arg("--tuned");
+        }
+        let stdout = stdout_of(&mut command);
+        assert!(stdout.contains("The worker got 10000 numbers, adding up to 50005000."), "{stdout}");
+        assert!(stdout.contains("pipe: 10000 numbers in "), "{stdout}");
+    }
+    let one = stdout_of(multiprocess().args(["pipe", "--count", "1", "--tuned"]));
+    assert!(one.contains("Sending 1 number (1 to 1)"), "{one}");
+    assert!(one.contains("The worker got 1 number, adding up to 1."), "{one}");
+    assert!(one.contains("pipe: 1 number in "), "{one}");
+}
+
+/// Runs `input-worker` on `input` in a fresh folder; returns the folder,
+/// stdout and stderr, after checking the exit code is 0.
+fn input_worker(name: &str, input: Vec<u8>, workers: u32) -> (PathBuf, String, String) {
+    let dir = scratch(name);
+    let out = dir.join("out");
+    let output = multiprocess()
+        .args(["input-worker", "--workers", &workers.to_string(), "--out"])
+        .arg(&out)
+        .write_stdin(input)
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    (out, stdout, stderr)
+}
+
+/// The names in `out`, sorted, hidden temporary files included.
+fn files_in(out: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(out)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Exactly the files of `numbers`, each holding `Hello, i!`, and the status
+/// lines in order.
+fn assert_written(out: &Path, stdout: &str, numbers: &[u64]) {
+    let mut expected: Vec<String> = numbers.iter().map(|i| format!("{i}.txt")).collect();
+    expected.sort();
+    assert_eq!(files_in(out), expected, "{stdout}");
+    for i in numbers {
+        assert_eq!(std::fs::read_to_string(out.join(format!("{i}.txt"))).unwrap(), format!("Hello, {i}!"));
+    }
+    let status =
+        lines_where(stdout, |line| ["Starting work", "Finishing work", "Work ended"].contains(&line));
+    assert_eq!(status, ["Starting work", "Finishing work", "Work ended"], "{stdout}");
+    assert!(stdout.ends_with("Work ended\n"), "{stdout}");
+}
+
+#[test]
+fn input_worker_writes_a_file_per_number_until_a_non_number() {
+    let (out, stdout, stderr) = input_worker("iw-x", b"1\n0\n2\nx\n3\n".to_vec(), 1);
+    assert_written(&out, &stdout, &[1, 0, 2]);
+    assert!(stdout.contains("\"x\" is not a number"), "{stdout}");
+    assert!(stderr.contains("\"3\" was not taken"), "{stderr}");
+    let prompts = lines_where(&stdout, |line| line.starts_with("Enter a number: "));
+    assert_eq!(prompts, ["Enter a number: 1", "Enter a number: 0", "Enter a number: 2", "Enter a number: x"]);
+    // One worker: it wrote them in the order they were typed.
+    let wrote = lines_where(&stdout, |line| line.contains(", wrote "));
+    assert_eq!(wrote.len(), 3, "{stdout}");
+    assert!(
+        wrote.iter().zip(["1.txt", "0.txt", "2.txt"]).all(|(line, file)| line.ends_with(file)),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn input_worker_stops_reading_at_eof() {
+    let (out, stdout, _) = input_worker("iw-eof", b"1\n0\n2".to_vec(), 1);
+    assert_written(&out, &stdout, &[1, 0, 2]);
+}
+
+#[test]
+fn input_worker_skips_invalid_utf8_and_over_long_lines_with_a_message() {
+    let mut input = b"0\n\xff\xfe\x80\n".to_vec();
+    input.extend(std::iter::repeat_n(b'5', 100_000));
+    input.extend(b"\n1\n");
+    let (out, stdout, stderr) = input_worker("iw-bad-lines", input, 1);
+    assert_written(&out, &stdout, &[0, 1]);
+    assert!(stderr.contains("not valid UTF-8"), "{stderr}");
+    assert!(stderr.contains("longer than 1024 bytes"), "{stderr}");
+}
+
+#[test]
+fn input_worker_refuses_a_number_too_large_to_sleep_on_and_goes_on() {
+    let (out, stdout, stderr) =
+        input_worker("iw-huge", b"0\n99999999999999999999999\n86401\n1\n".to_vec(), 1);
+    assert_written(&out, &stdout, &[0, 1]);
+    assert!(stderr.contains("99999999999999999999999 is too large: at most 86400 here"), "{stderr}");
+    assert!(stderr.contains("86401 is too large"), "{stderr}");
+}
+
+#[test]
+fn input_worker_with_no_input_at_all_still_ends_cleanly() {
+    let (out, stdout, _) = input_worker("iw-empty", Vec::new(), 1);
+    let status = lines_where(&stdout, |line| !line.starts_with("Worker 1 started (pid "));
+    assert_eq!(status, ["Starting work", "Finishing work", "Work ended"], "{stdout}");
+    assert!(files_in(&out).is_empty());
+}
+
+#[test]
+fn input_worker_with_three_workers_writes_every_file_once() {
+    let (out, stdout, _) = input_worker("iw-three", b"1\n0\n2\n1\n0\n".to_vec(), 3);
+    assert_eq!(files_in(&out), ["0.txt", "1.txt", "2.txt"], "{stdout}");
+    let wrote = lines_where(&stdout, |line| line.contains(", wrote "));
+    assert_eq!(wrote.len(), 5, "one line per number typed: {stdout}");
+    let started = lines_where(&stdout, |line| line.contains(" started (pid "));
+    assert_eq!(started.len(), 3, "{stdout}");
+    // The numbers were shared out: more than one worker wrote.
+    let mut writers: Vec<&str> = wrote.iter().map(|line| line.split(':').next().unwrap()).collect();
+    writers.sort();
+    writers.dedup();
+    assert!(writers.len() > 1, "{stdout}");
+    assert!(stdout.ends_with("Work ended\n"), "{stdout}");
+}
+
+/// The original's ending, kept as `--terminate`: the worker is killed as
+/// soon as it has taken the last number, and that number's file is lost.
+#[test]
+fn terminate_as_the_original_does_loses_the_number_in_hand() {
+    let out = scratch("iw-terminate").join("out");
+    let output = multiprocess()
+        .args(["input-worker", "--terminate", "--out"])
+        .arg(&out)
+        .write_stdin("2\nx\n")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("was terminated (signal: 9 (SIGKILL)) holding 2: 2.txt is never written")
+            || cfg!(not(unix)),
+        "{stderr}"
+    );
+    assert!(stderr.contains("error: killed half-way by terminate(): 2"), "{stderr}");
+    assert!(files_in(&out).is_empty(), "{:?}", files_in(&out));
+}
+
+#[test]
+fn input_worker_says_why_when_the_folder_cannot_be_made() {
+    let dir = scratch("iw-bad-out");
+    let file = dir.join("a-file");
+    std::fs::write(&file, "").unwrap();
+    multiprocess()
+        .args(["input-worker", "--out"])
+        .arg(file.join("sub"))
+        .write_stdin("1\n")
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("cannot create the folder")
+                .and(predicate::str::contains("panicked").not()),
+        );
+}
+
+#[test]
+fn input_worker_exits_non_zero_when_a_file_cannot_be_written() {
+    let dir = scratch("iw-write-fails");
+    let out = dir.join("out");
+    // A non-empty folder where 0.txt should go: the file cannot replace it.
+    std::fs::create_dir_all(out.join("0.txt").join("taken")).unwrap();
+    let output =
+        multiprocess().args(["input-worker", "--out"]).arg(&out).write_stdin("0\n1\n").output().unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("cannot write") && stderr.contains("could not write the files for 0"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(out.join("1.txt")).unwrap(), "Hello, 1!");
+    assert!(String::from_utf8(output.stdout).unwrap().ends_with("Work ended\n"));
+}
+
+#[test]
+fn the_workers_draw_their_rows_on_the_parents_chart() {
+    let dir = scratch("iw-timeline");
+    let stdout = stdout_of(
+        multiprocess()
+            .args(["input-worker", "--workers", "2", "--timeline", "--out"])
+            .arg(dir.join("out"))
+            .write_stdin("1\n1\n"),
+    );
+    let rows = lines_where(&stdout, |line| line.contains('│') && !line.starts_with(' '));
+    let labels: Vec<&str> = rows.iter().map(|row| row.split('│').next().unwrap().trim_end()).collect();
+    assert_eq!(labels, ["parent: input", "worker 1", "worker 2"], "{stdout}");
+    // Both workers slept their second at the same time: their bars overlap.
+    let cells =
+        |row: &str| row.split('│').nth(1).unwrap().chars().map(|cell| cell == '█').collect::<Vec<_>>();
+    let (first, second) = (cells(&rows[1]), cells(&rows[2]));
+    assert!(first.iter().zip(&second).filter(|(a, b)| **a && **b).count() > first.len() / 2, "{stdout}");
+}
+
+/// Worker processes killed, parents killed, Ctrl-C: real signals to real
+/// processes. Unix only: Windows has no `kill -9` or `kill -INT`.
+#[cfg(unix)]
+mod signals {
+    use std::io::{Read, Write};
+    use std::path::Path;
+    use std::process::{Child, ChildStdin, Stdio};
+    use std::sync::mpsc;
+    use std::time::{Duration, Instant};
+
+    use super::{files_in, pids_in, scratch};
+
+    /// Everything a child prints on one stream, collected as it comes.
+    struct Watched {
+        chunks: mpsc::Receiver<Vec<u8>>,
+        seen: String,
+    }
+
+    impl Watched {
+        fn new(mut stream: impl Read + Send + 'static) -> Watched {
+            let (sender, chunks) = mpsc::channel();
+            std::thread::spawn(move || {
+                let mut buffer = [0; 4096];
+                while let Ok(read @ 1..) = stream.read(&mut buffer) {
+                    if sender.send(buffer[..read].to_vec()).is_err() {
+                        break;
+                    }
+                }
+            });
+            Watched { chunks, seen: String::new() }
+        }
+
+        /// Waits until `needle` has been printed `times` times. The timeout
+        /// only turns a hang into a failure; the test moves on the moment the
+        /// text appears.
+        fn wait_for(&mut self, needle: &str, times: usize) -> &str {
+            while self.seen.matches(needle).count() < times {
+                match self.chunks.recv_timeout(Duration::from_secs(30)) {
+                    Ok(chunk) => self.seen.push_str(&String::from_utf8_lossy(&chunk)),
+                    Err(_) => panic!("never saw {needle:?} ×{times}; saw:\n{}", self.seen),
+                }
+            }
+            &self.seen
+        }
+
+        fn rest(mut self) -> String {
+            while let Ok(chunk) = self.chunks.recv_timeout(Duration::from_secs(30)) {
+                self.seen.push_str(&String::from_utf8_lossy(&chunk));
+            }
+            self.seen
+        }
+    }
+
+    fn signal(signal: &str, pid: u32) {
+        let status = std::process::Command::new("kill").args([signal, &pid.to_string()]).status().unwrap();
+        assert!(status.success(), "kill {signal} {pid}");
+    }
+
+    /// Whether `pid` is a process that has not exited (a zombie has).
+    fn alive(pid: u32) -> bool {
+        let output =
+            std::process::Command::new("ps").args(["-o", "stat=", "-p", &pid.to_string()]).output().unwrap();
+        let state = String::from_utf8_lossy(&output.stdout);
+        !state.trim().is_empty() && !state.trim().starts_with('Z')
+    }
+
+    /// Polls until none of `pids` is alive; the bound only turns a hang into
+    /// a failure.
+    fn assert_all_gone_within(pids: &[u32], bound: Duration) {
+        let deadline = Instant::now() + bound;
+        while pids.iter().any(|&pid| alive(pid)) {
+            assert!(Instant::now() < deadline, "still running after {bound:?}: {pids:?}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    struct Run {
+        child: Child,
+        stdin: Option<ChildStdin>,
+        stdout: Watched,
+        stderr: Watched,
+    }
+
+    fn start(out: &Path, workers: u32) -> Run {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("multiprocess"))
+            .args(["input-worker", "--workers", &workers.to_string(), "--out"])
+            .arg(out)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take();
+        let stdout = Watched::new(child.stdout.take().unwrap());
+        let stderr = Watched::new(child.stderr.take().unwrap());
+        Run { child, stdin, stdout, stderr }
+    }
+
+    impl Run {
+        fn type_line(&mut self, line: &str) {
+            let stdin = self.stdin.as_mut().unwrap();
+            stdin.write_all(format!("{line}\n").as_bytes()).unwrap();
+            stdin.flush().unwrap();
+            self.stdout.wait_for(&format!("Enter a number: {line}"), 1);
+        }
+
+        /// The pids of the workers started so far, waiting for `count` of them.
+        fn worker_pids(&mut self, count: usize) -> Vec<u32> {
+            let seen = self.stdout.wait_for(" started (pid ", count);
+            seen.lines().filter(|line| line.contains(" started (pid ")).flat_map(pids_in).collect()
+        }
+    }
+
+    #[test]
+    fn a_worker_killed_mid_number_is_reported_and_its_number_redone() {
+        let out = scratch("kill-worker").join("out");
+        let mut run = start(&out, 1);
+        let first = run.worker_pids(1)[0];
+        run.type_line("2"); // the worker sleeps 2 s on it
+        run.stdout.wait_for("Worker 1 takes 2", 1);
+        signal("-9", first);
+        run.stderr.wait_for("goes back to the queue", 1);
+        drop(run.stdin.take()); // end of input
+        let status = run.child.wait().unwrap();
+        let stdout = run.stdout.rest();
+        let stderr = run.stderr.rest();
+        assert_eq!(status.code(), Some(0), "{stdout}\n{stderr}");
+        assert!(stderr.contains(&format!("Worker 1 (pid {first}) died (signal: 9")), "{stderr}");
+        assert!(stderr.contains("holding 2; 2 goes back to the queue"), "{stderr}");
+        assert!(stdout.contains("Worker 2 takes 2\n"), "{stdout}");
+        assert!(stdout.contains("Worker 2: slept 2 s, wrote"), "a new worker redid it: {stdout}");
+        assert_eq!(files_in(&out), ["2.txt"]);
+        assert_eq!(std::fs::read_to_string(out.join("2.txt")).unwrap(), "Hello, 2!");
+        let pids: Vec<u32> =
+            stdout.lines().filter(|line| line.contains(" started (pid ")).flat_map(pids_in).collect();
+        assert_eq!(pids.len(), 2, "{stdout}");
+        assert!(pids.iter().all(|&pid| !alive(pid)), "no worker left running: {pids:?}");
+    }
+
+    #[test]
+    fn a_number_two_workers_died_on_is_given_up_listed_and_exits_1() {
+        let out = scratch("kill-twice").join("out");
+        let mut run = start(&out, 1);
+        let first = run.worker_pids(1)[0];
+        run.type_line("30");
+        run.stdout.wait_for("Worker 1 takes 30", 1);
+        signal("-9", first);
+        let second = run.worker_pids(2)[1];
+        run.stdout.wait_for("Worker 2 takes 30", 1);
+        signal("-9", second);
+        run.stderr.wait_for("giving it up", 1);
+        drop(run.stdin.take());
+        let status = run.child.wait().unwrap();
+        let stdout = run.stdout.rest();
+        let stderr = run.stderr.rest();
+        assert_eq!(status.code(), Some(1), "{stdout}\n{stderr}");
+        assert!(stderr.contains("2 workers died on 30: giving it up"), "{stderr}");
+        assert!(stderr.contains("error: gave up (their workers died) 30"), "{stderr}");
+        assert!(stdout.ends_with("Work ended\n"), "{stdout}");
+        assert!(files_in(&out).is_empty(), "no file, whole or partial");
+        assert!(!alive(first) && !alive(second));
+    }
+
+    #[test]
+    fn workers_exit_by_themselves_when_their_parent_is_killed() {
+        let out = scratch("kill-parent").join("out");
+        let mut run = start(&out, 2);
+        let workers = run.worker_pids(2);
+        run.type_line("30");
+        run.stdout.wait_for("Worker 1 takes 30", 1); // one worker asleep on it, one idle
+        signal("-9", run.child.id());
+        run.child.wait().unwrap();
+        // A worker notices its parent is gone when its stdin closes.
+        assert_all_gone_within(&workers, Duration::from_secs(10));
+        assert!(files_in(&out).is_empty());
+    }
+
+    #[test]
+    fn one_ctrl_c_finishes_the_queue() {
+        let out = scratch("ctrl-c-once").join("out");
+        let mut run = start(&out, 1);
+        run.type_line("1");
+        run.type_line("0");
+        signal("-INT", run.child.id());
+        // "finishing 2 items first", or fewer if the worker was quick.
+        run.stderr.wait_for("Ctrl-C: no more input", 1);
+        let status = run.child.wait().unwrap();
+        let stdout = run.stdout.rest();
+        assert_eq!(status.code(), Some(0), "{stdout}");
+        assert!(stdout.contains("Finishing work") && stdout.ends_with("Work ended\n"), "{stdout}");
+        assert_eq!(files_in(&out), ["0.txt", "1.txt"]);
+    }
+
+    #[test]
+    fn a_second_ctrl_c_stops_at_once_and_leaves_no_file() {
+        let out = scratch("ctrl-c-twice").join("out");
+        let mut run = start(&out, 2);
+        let workers = run.worker_pids(2);
+        run.type_line("30");
+        run.type_line("40");
+        run.type_line("50"); // queued: both workers are busy
+        run.stdout.wait_for("Worker 2 takes 40", 1);
+        signal("-INT", run.child.id());
+        run.stderr.wait_for("finishing 3 items first. Press Ctrl-C again", 1);
+        run.stdout.wait_for("Finishing work", 1);
+        signal("-INT", run.child.id());
+        let status = run.child.wait().unwrap();
+        let stderr = run.stderr.rest();
+        let stdout = run.stdout.rest();
+        assert_eq!(status.code(), Some(130), "{stderr}");
+        let listed = stderr.split("stopped by Ctrl-C; not processed: ").nth(1).expect(&stderr);
+        let mut listed: Vec<&str> = listed.lines().next().unwrap().split(", ").collect();
+        listed.sort();
+        assert_eq!(listed, ["30", "40", "50"], "{stderr}");
+        assert!(stdout.contains("Worker 1: stopped before writing 30.txt"), "{stdout}");
+        assert!(!stdout.contains("Work ended"), "no `Work ended` after a stop");
+        assert!(files_in(&out).is_empty(), "no file, whole or partial");
+        assert!(workers.iter().all(|&pid| !alive(pid)), "the workers ended: {workers:?}");
+    }
+}
