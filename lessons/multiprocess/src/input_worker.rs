@@ -221,12 +221,11 @@ pub fn run_child(args: &ChildArgs) -> ExitCode {
 
 // ANCHOR: port
 /// `def iostream(queue)`: reads numbers until a line is not one.
-pub async fn iostream<R>(queue: mpsc::Sender<u64>, mut console: Console<R>, pending: Pending)
+pub async fn iostream<R>(queue: mpsc::Sender<u64>, mut console: Console<R>)
 where
     R: AsyncRead + Unpin + Send + 'static,
 {
     while let Some(i) = console.number(PROMPT, MAX_SECONDS).await {
-        pending.add();
         if queue.send(i).await.is_err() {
             break;
         }
@@ -247,7 +246,7 @@ where
 {
     let (queue, numbers) = mpsc::channel(QUEUE_LIMIT);
     let workers = tokio::spawn(pool.run(numbers, stop.clone(), pending.clone()));
-    iostream(queue, console, pending).instrument(span(0, "parent: input")).await; // drops `queue`
+    iostream(queue, console.counting(pending)).instrument(span(0, "parent: input")).await; // drops `queue`
     stop.input.trigger(); // a Ctrl-C from now on means "stop now"
     println!("Finishing work");
     // No `while not queue.empty(): pass`, no `terminate()`: the pool hands
@@ -489,9 +488,10 @@ impl Pool {
                 match message::decode::<Processed>(&line) {
                     Ok(processed) if Some(processed.number()) == held => {
                         slot.holding = None;
+                        // Done before it is said, so that a Ctrl-C message is never behind.
+                        pending.done();
                         self.announce(row, &processed);
                         report.add(processed);
-                        pending.done();
                     }
                     Ok(processed) => {
                         self.misbehaved(row, &format!("an answer for {} it did not hold", processed.number()))
@@ -520,27 +520,27 @@ impl Pool {
                 };
                 let i = item.i;
                 if slot.terminated {
+                    pending.done();
                     eprintln!(
                         "Worker {row} (pid {pid}) was terminated ({status}) holding {i}: {i}.txt is never written."
                     );
                     report.terminated.push(i);
-                    pending.done();
                 } else if stopping {
+                    pending.done();
                     eprintln!("Worker {row} (pid {pid}) ended ({status}) holding {i}.");
                     report.not_processed.push(i);
-                    pending.done();
                 } else if item.attempts < MAX_ATTEMPTS {
                     eprintln!(
                         "Worker {row} (pid {pid}) died ({status}) holding {i}; {i} goes back to the queue."
                     );
                     queue.push_front(item);
                 } else {
+                    pending.done();
                     eprintln!(
                         "Worker {row} (pid {pid}) died ({status}) holding {i}; {} died on {i}: giving it up.",
                         shared::timing::plural(item.attempts, "worker", "workers")
                     );
                     report.lost.push(i);
-                    pending.done();
                 }
             }
         }
