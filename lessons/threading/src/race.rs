@@ -13,17 +13,7 @@
 //! race (error E0499):
 //!
 //! ```compile_fail,E0499
-//! let mut counter = 0;
-//! std::thread::scope(|scope| {
-//!     for _ in 0..2 {
-//!         scope.spawn(|| {
-//!             for _ in 0..1000 {
-//!                 counter += 1;
-//!             }
-//!         });
-//!     }
-//! });
-//! assert_eq!(counter, 2000);
+#![doc = include_str!("../doc/racy_counter.rs")]
 //! ```
 //!
 //! The same program with the counter behind a `Mutex` compiles and counts
@@ -31,17 +21,7 @@
 //! fails for the data race and nothing else:
 //!
 //! ```
-//! let counter = std::sync::Mutex::new(0);
-//! std::thread::scope(|scope| {
-//!     for _ in 0..2 {
-//!         scope.spawn(|| {
-//!             for _ in 0..1000 {
-//!                 *counter.lock().unwrap() += 1;
-//!             }
-//!         });
-//!     }
-//! });
-//! assert_eq!(counter.into_inner().unwrap(), 2000);
+#![doc = include_str!("../doc/locked_counter.rs")]
 //! ```
 //!
 //! ## A lost update that compiles

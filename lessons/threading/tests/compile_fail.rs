@@ -15,11 +15,20 @@ struct Block {
     code: String,
 }
 
-/// Every fenced block in the `//!` comments of `source`.
-fn doc_blocks(source: &str) -> Vec<Block> {
+/// Every fenced block in the `//!` comments of `source`, with the files
+/// that `#![doc = include_str!("..")]` lines bring in (paths relative to `dir`).
+fn doc_blocks(source: &str, dir: &Path) -> Vec<Block> {
     let mut blocks = Vec::new();
     let mut open: Option<Block> = None;
     for line in source.lines() {
+        let included = line
+            .trim_start()
+            .strip_prefix("#![doc = include_str!(\"")
+            .and_then(|rest| rest.strip_suffix("\")]"));
+        if let (Some(path), Some(block)) = (included, &mut open) {
+            block.code.push_str(&std::fs::read_to_string(dir.join(path)).unwrap());
+            continue;
+        }
         let Some(doc) = line.trim_start().strip_prefix("//!") else { continue };
         let doc = doc.strip_prefix(' ').unwrap_or(doc);
         match (&mut open, doc.strip_prefix("```")) {
@@ -65,7 +74,7 @@ fn each_compile_fail_block_fails_with_its_error_code_and_its_twin_compiles() {
     for entry in std::fs::read_dir(sources).unwrap() {
         let path = entry.unwrap().path();
         let module = path.file_stem().unwrap().to_string_lossy().into_owned();
-        let blocks = doc_blocks(&std::fs::read_to_string(&path).unwrap());
+        let blocks = doc_blocks(&std::fs::read_to_string(&path).unwrap(), path.parent().unwrap());
         for (index, block) in blocks.iter().enumerate() {
             let Some(code) = block.attributes.strip_prefix("compile_fail,") else { continue };
             assert!(code.starts_with('E'), "{module}: name the error code: compile_fail,E0…");

@@ -12,7 +12,7 @@ use threading::{cpu, kitchen, race, thread_info};
 
 #[test]
 fn the_fixes_count_every_update_on_any_number_of_threads() {
-    for (threads, increments) in [(1, 0), (1, 7), (2, 50_000), (7, 1234), (32, 100)] {
+    for (threads, increments) in [(1, 0), (1, 7), (2, 50_000), (4, 200_000), (7, 1234), (32, 100)] {
         let counter = AtomicU64::new(0);
         race::on_threads(&counter, threads, increments, race::increment_atomic).unwrap();
         assert_eq!(counter.into_inner(), u64::from(threads) * increments);
