@@ -16,8 +16,10 @@
 # table shows the median of RUNS rounds. Python gets a smaller bound: the
 # same work takes it about 40 times as long (the "same work" line measures
 # that too). Rounds take turns, rust then python, so that both see the
-# same machine; the load average before the first round is written down,
-# since a machine busy with other work cannot show a 2× speed-up on 2 cores.
+# same machine. Each round first waits (at most 10 minutes) until the
+# processors have been at least 90% idle for 2 seconds, since a machine busy
+# with other work cannot show a 2× speed-up on 2 cores; how long the rounds
+# waited, and the load average at the start, are written down with the results.
 # Release build. Needs: cargo, python3, GNU time (apt-get install time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,11 +38,30 @@ rust=("$binary" cpu --below "$rust_below" --threads "$workers" --color never)
 rust_same=("$binary" cpu --below "$python_below" --threads "$workers" --color never)
 python=(python3 bench/python/cpu_primes.py --below "$python_below" --workers "$workers")
 
+# Waits until the processors were at least 90% idle over 2 s (Linux
+# /proc/stat), for at most 10 minutes; prints how many seconds it waited.
+wait_for_idle() {
+  local waited=0 before after
+  while [ "$waited" -lt 600 ]; do
+    before=$(awk '/^cpu / { print $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat)
+    sleep 2
+    after=$(awk '/^cpu / { print $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat)
+    if awk -v b="$before" -v a="$after" 'BEGIN { split(b, x); split(a, y); exit !((y[1] - x[1]) >= 0.9 * (y[2] - x[2])) }'; then
+      echo "$waited"
+      return
+    fi
+    waited=$((waited + 2))
+  done
+  echo "$waited (still busy)"
+}
+
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 load=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || uptime)
-rust_runs=() python_runs=() same_runs=() rust_peaks=()
+rust_runs=() python_runs=() same_runs=() rust_peaks=() waits=()
 for run in $(seq "$runs"); do
+  echo "run $run/$runs: waiting for an idle machine" >&2
+  waits+=("$(wait_for_idle)")
   echo "run $run/$runs: rust, below $rust_below" >&2
   peak=$(MEASURE_STDOUT=$out measure "${rust[@]}" | cut -d' ' -f2)
   rust_runs+=("$(awk '/ primes in / { printf "%s ", $(NF-1) }' "$out")")
@@ -56,11 +77,11 @@ done
 python3 - "$rust_below" "$python_below" "$workers" "$runs" "$(uname -srm)" "$(nproc)" \
   "$(python3 --version 2>&1)" "$(rustc --version)" "$load" \
   "$(IFS=';'; echo "${rust_runs[*]}")" "$(IFS=';'; echo "${same_runs[*]}")" \
-  "$(IFS=';'; echo "${python_runs[*]}")" "${rust_peaks[*]}" \
+  "$(IFS=';'; echo "${python_runs[*]}")" "${rust_peaks[*]}" "$(IFS=';'; echo "${waits[*]}")" \
   <<'PY' | python3 bench/replace_section.py docs/benchmarks.md cpu
 import statistics, sys
 (rust_below, python_below, workers, runs, system, cores, python_version, rustc_version, load,
- rust_raw, same_raw, python_raw, peaks_raw) = sys.argv[1:]
+ rust_raw, same_raw, python_raw, peaks_raw, waits_raw) = sys.argv[1:]
 def rounds(raw):
     return [[float(value) for value in one.split()] for one in raw.split(";")]
 rust, same, python = rounds(rust_raw), rounds(same_raw), rounds(python_raw)
@@ -76,7 +97,8 @@ goal = 1.8
 w = int(workers)
 lines = [
     f"Measured by `bench/cpu.sh {rust_below} {python_below} {workers} {runs}` on {system}, {cores} cores "
-    f"(load average before the run: {load}); {rustc_version}, release build; {python_version}.",
+    f"(load average before the run: {load}); {rustc_version}, release build; {python_version}. "
+    f"Seconds each round waited for an idle machine: {', '.join(waits_raw.split(';'))}.",
     "",
     "| program | 1 worker (median) | " + f"{w} workers (median) | speed-up (median of the rounds) |",
     "|---|---|---|---|",
