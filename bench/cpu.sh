@@ -14,8 +14,8 @@
 # own runs (1 worker, then WORKERS), without the start of the process; the
 # speed-up is the one-worker time over the WORKERS time, per round, and the
 # table shows the median of RUNS rounds. Python gets a smaller bound: the
-# same work takes it about 40 times as long (the "same work" line measures
-# that too). Rounds take turns, rust then python, so that both see the
+# same work takes it many times as long (the "same work" line measures how
+# many). Rounds take turns, rust then python, so that both see the
 # same machine. Each round first waits (at most 10 minutes) until the
 # processors have been at least 90% idle for 2 seconds, since a machine busy
 # with other work cannot show a 2× speed-up on 2 cores; how long the rounds
