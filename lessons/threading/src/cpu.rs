@@ -150,9 +150,14 @@ pub fn verdict(threads: u32, cores: u32, one: Duration, many: Duration) -> Strin
     };
     let limit = threads.min(cores);
     let expect = if limit == 1 {
-        "this machine runs one thread at a time, so no speed-up was possible".to_string()
+        "this machine runs one thread at a time, so no speed-up was to be expected".to_string()
+    } else if ratio > f64::from(limit) * 1.05 {
+        format!(
+            "{limit}× would be perfect here, so something else slowed the one-thread run down: \
+             timings vary from run to run"
+        )
     } else {
-        format!("at most {limit}× is possible with {threads} threads on a machine that runs {cores} at once")
+        format!("{limit}× would be perfect with {threads} threads on a machine that runs {cores} at once")
     };
     format!("{speed}; {expect}.")
 }
