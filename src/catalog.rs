@@ -77,32 +77,37 @@ pub const LESSONS: &[Lesson] = &[
     Lesson {
         name: "threading",
         title: "threads: shared memory, and what it costs",
-        built: false,
+        built: true,
         examples: &[
             example(
                 "square-cube",
-                "two threads print a square and a cube; main joins them",
+                "two threads print a square and a cube; main joins them, then `Done!`",
                 "003 §2 \"Multiple Threads\"",
             ),
             example(
                 "thread-info",
-                "thread ids, names, liveness, and what `daemon` becomes",
+                "thread ids and squares; names, liveness, detached threads, scopes",
                 "004 \"Multi Threading\"",
             ),
             example(
                 "race",
-                "a lost update, why Rust refuses the racy version, and the fixes",
+                "lost updates from load-then-store; fetch_add and Mutex count exactly",
                 "004 \"Multi Threading\" (race conditions)",
             ),
             example(
                 "deadlock",
-                "two locks taken in opposite order: detected, then fixed",
+                "two locks taken in opposite orders: detected, reported, then fixed",
                 "004 \"Multi Threading\" (deadlocks)",
             ),
             example(
                 "kitchen",
-                "one cook against several: the timeline shows the overlap",
+                "one cook against several: every dish once, and the overlap",
                 "004 \"Multi Threading\" (the kitchen)",
+            ),
+            example(
+                "cpu",
+                "counting primes on 1 thread and on N: the speed-up, measured",
+                "004 \"Multi Threading\" (several cores)",
             ),
         ],
     },
