@@ -26,7 +26,7 @@ fn main() {
     let prefix = String::from("Dear");
     let mut corou = pin!(
         #[coroutine]
-        move |_first: Resume| {
+        move |_: Resume| {
             // The first resume's value arrives here, not at a `yield`: it is
             // `next(corou)`, and like Python's it carries nothing to use.
             println!("Searching prefix:{prefix}");

@@ -246,6 +246,7 @@ struct Task {
     join: Rc<dyn Abandon>,
 }
 
+// ANCHOR: waker
 /// A task's waker: its number, and the queue to put it in.
 struct TaskWaker {
     task: TaskId,
@@ -267,6 +268,7 @@ impl Wake for TaskWaker {
         }
     }
 }
+// ANCHOR_END: waker
 
 /// The waker of the future given to `block_on`, which is not a task.
 struct MainWaker {
@@ -385,9 +387,10 @@ impl EventLoop {
         Ok(self.inner.spawn(future))
     }
 
+    // ANCHOR: block_on
     /// Runs the loop until `future` is done, and returns its output (Python's
     /// `loop.run_until_complete`). Tasks still unfinished then stay in the
-    /// loop, for a later `block_on` or for [`close`](EventLoop::close).
+    /// loop, for a later `block_on` or for [`EventLoop::close`].
     ///
     /// A panic in `future` itself is not caught: it is the caller's code,
     /// and it unwinds out of here as it would from a plain call.
@@ -413,6 +416,7 @@ impl EventLoop {
             }
         }
     }
+    // ANCHOR_END: block_on
 
     /// Closes the loop (Python's `loop.close()`): every unfinished task is
     /// dropped, and its [`JoinHandle`] gives [`JoinError::Cancelled`]. A
@@ -521,6 +525,7 @@ impl Inner {
         *self.batch.borrow_mut() = batch;
     }
 
+    // ANCHOR: poll_task
     fn poll_task(&self, id: TaskId) {
         // A task that has finished can still be woken (by a timer it left
         // behind, say): then it is no longer in the table, and that is all.
@@ -547,6 +552,7 @@ impl Inner {
             }
         }
     }
+    // ANCHOR_END: poll_task
 
     /// Wakes the tasks whose timers are due, soonest deadline first.
     fn fire_due_timers(&self) {
@@ -775,6 +781,7 @@ enum Wait {
 /// sleep of `Duration::MAX` waits for.
 const FAR_FUTURE: Duration = Duration::from_secs(100 * 365 * 86_400);
 
+// ANCHOR: sleep
 impl Future for Sleep {
     type Output = ();
 
@@ -801,6 +808,7 @@ impl Future for Sleep {
         Poll::Pending
     }
 }
+// ANCHOR_END: sleep
 
 impl Sleep {
     /// Removes its timer, if it has one, from the loop running here.
