@@ -6,9 +6,18 @@
 # peak_kib". A program that fails stops the calling script (set -e): a
 # crashed run is not a fast one.
 measure() {
-  local report
+  measure_to /dev/null "$@"
+}
+
+# The same, keeping the command's standard output in the file OUT, for
+# programs that report a time of their own:
+#
+#   measure_to OUT command args...
+measure_to() {
+  local out=$1 report
+  shift
   report=$(mktemp)
-  /usr/bin/time -v "$@" >/dev/null 2>"$report"
+  /usr/bin/time -v "$@" >"$out" 2>"$report"
   awk -F': ' '
     /Elapsed \(wall clock\)/ { n = split($2, part, ":"); wall = 0; for (i = 1; i <= n; i++) wall = wall * 60 + part[i] }
     /Maximum resident set size/ { peak = $2 }
