@@ -102,8 +102,8 @@ pub struct Stats {
     pub panicked: u64,
     /// Tasks dropped unfinished by [`EventLoop::close`].
     pub cancelled: u64,
-    /// Polls of spawned tasks: at least one per task, plus one per wake-up
-    /// that found it still alive.
+    /// Polls of spawned tasks: one per task to start it, then one each time
+    /// it was woken and run again.
     pub polls: u64,
     /// Polls of the future given to [`EventLoop::block_on`], counted apart.
     pub main_polls: u64,
@@ -121,7 +121,7 @@ pub struct Stats {
     pub sleep_asked: Duration,
     /// How long the loop's thread was parked, with nothing to run.
     pub idle: Duration,
-    /// How many times it parked.
+    /// How many times it parked (a park that a wake-up cut short counts too).
     pub parks: u64,
 }
 
