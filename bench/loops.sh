@@ -43,7 +43,7 @@ trap 'rm -f "$printed"' EXIT
 run() {
   local measured own
   measured=$(measure_to "$printed" "$@")
-  own=$(awk '/ tasks in / { print $4 }' "$printed")
+  own=$(awk '/ in [0-9.]+ s$/ { print $(NF - 1) }' "$printed")
   [ -n "$own" ] || { echo "no time printed by: $*" >&2; exit 1; }
   echo "$own $measured"
 }

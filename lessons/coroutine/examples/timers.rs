@@ -8,7 +8,7 @@
 //! cargo run --release -p coroutine --example timers -- --on tokio --tasks 100000
 //! ```
 //!
-//! It prints one line, `<tasks> tasks in <seconds> s`: the time from the
+//! It prints one line, `100000 tasks in 0.1234 s`: the time from the
 //! first spawn to the last task's end, so that starting the process and
 //! drawing the random durations (done before) are not measured. The Python
 //! twin is `bench/python/timers_asyncio.py`.
@@ -93,7 +93,11 @@ fn main() -> ExitCode {
     };
     match elapsed {
         Ok(elapsed) => {
-            println!("{} tasks in {:.4} s", cli.tasks, elapsed.as_secs_f64());
+            println!(
+                "{} in {:.4} s",
+                shared::timing::plural(cli.tasks, "task", "tasks"),
+                elapsed.as_secs_f64()
+            );
             ExitCode::SUCCESS
         }
         Err(error) => {
