@@ -249,10 +249,12 @@ struct Task {
 // ANCHOR: waker
 /// A task's waker: its number, and the queue to put it in.
 struct TaskWaker {
+    /// The task it wakes.
     task: TaskId,
     /// Set while the task is in the ready queue, so that a task woken
     /// twice before it runs is polled once.
     queued: AtomicBool,
+    /// Where the loop looks for tasks to poll.
     ready: Arc<ReadyQueue>,
 }
 
@@ -272,7 +274,9 @@ impl Wake for TaskWaker {
 
 /// The waker of the future given to `block_on`, which is not a task.
 struct MainWaker {
+    /// Set by a wake-up, cleared when `block_on` polls the future.
     woken: AtomicBool,
+    /// The loop's thread, to unpark.
     thread: Thread,
 }
 
@@ -464,6 +468,7 @@ where
 /// Marks a loop as the running one on this thread, until dropped (also
 /// when a panic unwinds out of `block_on`).
 struct Entered {
+    /// The running loop, to mark as not running again.
     inner: Rc<Inner>,
 }
 
@@ -657,7 +662,9 @@ fn panic_message(payload: &(dyn Any + Send)) -> String {
 /// thrown away.
 #[must_use = "a JoinHandle does nothing unless awaited; drop it to let the task run on its own"]
 pub struct JoinHandle<T> {
+    /// The task it waits for.
     task: TaskId,
+    /// Where that task leaves its outcome.
     slot: Rc<RefCell<JoinSlot<T>>>,
 }
 
@@ -762,6 +769,7 @@ pub fn sleep_until(deadline: Instant) -> Sleep {
 #[derive(Debug)]
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct Sleep {
+    /// How long, or until when.
     wait: Wait,
     /// Its timer's number once set: polled again before the deadline, it
     /// updates the waker of that timer instead of setting another.

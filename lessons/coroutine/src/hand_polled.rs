@@ -195,7 +195,7 @@ pub fn run(args: &Args) -> ExitCode {
             "{}",
             styled(
                 NOTE,
-                "(A &str is two pointers, 16 bytes on a 64-bit target; the layout of both() is the compiler's.)"
+                "(A &str is a pointer and a length, 16 bytes on a 64-bit target; the layout of both() is the compiler's.)"
             )
         );
         Ok(())
