@@ -63,7 +63,7 @@ for run in $(seq "$runs"); do
   echo "run $run/$runs: waiting for an idle machine" >&2
   waits+=("$(wait_for_idle)")
   echo "run $run/$runs: rust, below $rust_below" >&2
-  peak=$(MEASURE_STDOUT=$out measure "${rust[@]}" | cut -d' ' -f2)
+  peak=$(measure_to "$out" "${rust[@]}" | cut -d' ' -f2)
   rust_runs+=("$(awk '/ primes in / { printf "%s ", $(NF-1) }' "$out")")
   rust_peaks+=("$peak")
   echo "run $run/$runs: rust, below $python_below (the same work as python)" >&2

@@ -114,26 +114,26 @@ pub const LESSONS: &[Lesson] = &[
     Lesson {
         name: "coroutine",
         title: "coroutines: functions that pause",
-        built: false,
+        built: true,
         examples: &[
             example(
                 "print-name",
-                "the prefix-filter coroutine as the state machine it is",
+                "the prefix-filter coroutine as the state machine it is: prime, send, close",
                 "003 §3 \"Coroutines using yield\"",
             ),
             example(
                 "generator",
-                "an Iterator: a function that pauses and keeps its locals",
+                "an Iterator: a function that pauses at each value and keeps its locals",
                 "003 \"Async IO's Roots in Generators\"",
             ),
             example(
                 "hand-polled",
-                "a Future written and polled by hand, no runtime",
+                "a Future written and polled by hand, no runtime; .await passes Pending up",
                 "003 \"Async IO's Roots in Generators\"",
             ),
             example(
                 "event-loop",
-                "an event loop from scratch, std only",
+                "an event loop from scratch, std only; the same count() on it and on tokio",
                 "003 \"The Event Loop and asyncio.run()\"",
             ),
         ],
