@@ -692,7 +692,9 @@ pub fn render(chart: &Chart, width: usize, clock: Clock) -> String {
                 (Outcome::Finished, true) => Glyph::Instant,
                 (Outcome::Finished, false) => Glyph::Ran,
             };
-            let (first, last) = cell_range(bar.start, bar.end, total, columns);
+            // A wait covers only the cells it fills the middle of: one of a
+            // few microseconds is not drawn as if it took a whole cell.
+            let (first, last) = cell_range(bar.start, bar.end, total, columns, kind != Glyph::Waited);
             for cell in &mut cells[first..last] {
                 *cell = (*cell).max(kind);
             }
@@ -758,9 +760,15 @@ fn rows(bars: &[Bar]) -> Vec<(usize, String, Vec<&Bar>)> {
 }
 
 /// The cells `[first, last)` a bar covers: those whose middle it covers, so
-/// that a bar ending where the next begins never shares a cell with it; and
-/// at least one, so that a short bar is still seen.
-fn cell_range(start: Duration, end: Duration, total: Duration, columns: usize) -> (usize, usize) {
+/// that a bar ending where the next begins never shares a cell with it; and,
+/// when `at_least_one`, at least one, so that a short bar is still seen.
+fn cell_range(
+    start: Duration,
+    end: Duration,
+    total: Duration,
+    columns: usize,
+    at_least_one: bool,
+) -> (usize, usize) {
     if total.is_zero() {
         return (0, columns);
     }
@@ -768,8 +776,8 @@ fn cell_range(start: Duration, end: Duration, total: Duration, columns: usize) -
     let (start, end) = (start.as_secs_f64() * scale, end.as_secs_f64() * scale);
     let first = ((start - 0.5).ceil().max(0.0) as usize).min(columns);
     let last = ((end - 0.5).ceil().max(0.0) as usize).min(columns);
-    if last > first {
-        (first, last)
+    if last > first || !at_least_one {
+        (first, last.max(first))
     } else {
         let cell = (start.floor() as usize).min(columns - 1);
         (cell, cell + 1)
@@ -959,6 +967,10 @@ mod tests {
         assert_eq!((waited[0], waited.len()), (columns / 4, columns / 4), "{row}");
         assert!(!cells(&lines[2]).contains('▒'));
         assert!(lines.last().unwrap().contains("▒ waited"), "{lines:#?}");
+        // A wait far shorter than a cell is not drawn; a bar that short is.
+        let blink = Bar { outcome: Outcome::Waited, ..bar(0, 500, 501) };
+        let lines = plain_lines(&[bar(0, 0, 1000), blink, bar(1, 500, 501)], 60);
+        assert!(!cells(&lines[1]).contains('▒') && cells(&lines[2]).contains('█'), "{lines:#?}");
     }
 
     #[test]
