@@ -172,9 +172,9 @@ pub async fn main(plan: Plan) -> Result<Totals, JoinError> {
     Ok(totals)
 }
 
-/// `asyncio.Queue(maxsize)`: a channel any number of tasks can send to and
-/// receive from, holding at most `capacity` items when given one.
-pub fn queue(capacity: Option<usize>) -> (Sender<Item>, Receiver<Item>) {
+/// `asyncio.Queue(maxsize)`: a channel any number of tasks (or threads) can
+/// send to and receive from, holding at most `capacity` items when given one.
+pub fn queue<T>(capacity: Option<usize>) -> (Sender<T>, Receiver<T>) {
     match capacity {
         Some(capacity) => async_channel::bounded(capacity),
         None => async_channel::unbounded(),

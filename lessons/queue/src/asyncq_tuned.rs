@@ -80,10 +80,7 @@ async fn consume(q: Receiver<Item>, plan: Plan, mut rng: Rng) -> (u64, Duration)
 /// queue.
 pub async fn main(plan: Plan) -> Result<(Totals, Duration), JoinError> {
     let charting = shared::timeline::current().is_on();
-    let (sender, receiver) = match plan.capacity {
-        Some(capacity) => async_channel::bounded(capacity),
-        None => async_channel::unbounded(),
-    };
+    let (sender, receiver) = crate::asyncq::queue(plan.capacity);
     let producers: Vec<_> = (0..plan.nprod)
         .map(|n| {
             let row = plan.producer_row(n);

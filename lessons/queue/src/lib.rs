@@ -9,7 +9,7 @@
 //! | example | module | seed section |
 //! |---|---|---|
 //! | `asyncq` | [`asyncq`] (and [`asyncq_tuned`] for a million items) | 002 "Queue" |
-//! | `threads` | [`threads`] | 003 "Using a queue" |
+//! | `threads` | [`threads`] (and [`threads_tuned`] for a million items) | 003 "Using a queue" |
 //!
 //! Both take the same flags ([`plan`]). Each module starts with the direct
 //! port of the Python original; what makes it visible (colors, the chart,

@@ -21,6 +21,9 @@
 //! Each task draws from the same seeded generator as in `asyncq`, so a seed
 //! gives the same items and sleeps; the order of the lines, though, is the
 //! operating system's to choose.
+//!
+//! For the benchmark, `--tuned` runs [`crate::threads_tuned`] instead: the
+//! same threads around a channel made for threads alone.
 
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -33,7 +36,7 @@ use shared::random::Rng;
 use shared::timing::{Stopwatch, plural};
 use shared::{Failure, Options, println, span};
 
-use crate::asyncq::makeitem;
+use crate::asyncq::{makeitem, queue};
 use crate::plan::{Plan, QueueArgs, SleepRange, Totals, longest_wait, rate};
 use crate::threads_tuned;
 
@@ -98,7 +101,7 @@ pub fn consume(name: usize, q: Receiver<Item>, plan: Plan, mut rng: Rng) -> u64 
 /// `main(nprod, ncon)` with a thread per producer and consumer. The scope
 /// joins every thread before it returns, whatever happens.
 pub fn main(plan: Plan) -> Result<Totals, Failure> {
-    let (sender, receiver) = queue(plan.capacity);
+    let (sender, receiver) = queue(plan.capacity); // `queue.Queue()`: the same channel as `asyncq`'s
     std::thread::scope(|scope| {
         let mut producers = Vec::new();
         for n in 0..plan.nprod {
@@ -127,14 +130,6 @@ pub fn main(plan: Plan) -> Result<Totals, Failure> {
         }
         Ok(totals)
     })
-}
-
-/// `queue.Queue(maxsize)`: the same channel as `asyncq`'s.
-pub fn queue(capacity: Option<usize>) -> (Sender<Item>, Receiver<Item>) {
-    match capacity {
-        Some(capacity) => async_channel::bounded(capacity),
-        None => async_channel::unbounded(),
-    }
 }
 // ANCHOR_END: port
 
