@@ -183,14 +183,18 @@ pub const LESSONS: &[Lesson] = &[
     Lesson {
         name: "queue",
         title: "queues: producers and consumers",
-        built: false,
+        built: true,
         examples: &[
             example(
                 "asyncq",
-                "producers and consumers around a tokio queue; time spent waiting in it",
+                "producer and consumer tasks around a queue; how long each item waited; --capacity pushes back",
                 "002 \"Queue\"",
             ),
-            example("threads", "the same with OS threads and a channel", "003 \"Using a queue\""),
+            example(
+                "threads",
+                "the same producers and consumers on OS threads, blocking on the same channel",
+                "003 \"Using a queue\"",
+            ),
         ],
     },
     Lesson {

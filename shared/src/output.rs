@@ -187,7 +187,17 @@ fn write_line(
 }
 
 /// Ends the program after stdout or stderr could not be written.
+///
+/// Several threads may fail at once (every one of them writing to a full
+/// disk): the first reports and exits; the others wait for the exit, so the
+/// user reads one line, not one per thread.
 fn exit_after_write_error(stream: Stream, error: &io::Error) -> ! {
+    static EXITING: AtomicBool = AtomicBool::new(false);
+    if EXITING.swap(true, Ordering::SeqCst) {
+        loop {
+            std::thread::park();
+        }
+    }
     if error.kind() == io::ErrorKind::BrokenPipe {
         // `... | head`: the reader has what it wanted. Not an error.
         std::process::exit(0);

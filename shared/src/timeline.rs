@@ -21,6 +21,10 @@
 //! all with a thin `▏`, so that neither can be mistaken for finished work; a
 //! legend under the chart says so when they appear.
 //!
+//! A wait inside a task's work (for room in a full queue, for a lock) can be
+//! recorded too, with a span made [`Span::waiting`]: it is drawn `▒` on top
+//! of the row's other bars, so the row shows where its task stood still.
+//!
 //! Spans recorded on any thread land on the same chart. Child processes
 //! started with [`crate::process`] send theirs back to the parent as text
 //! lines ([`Bar::to_line`]), and the parent draws them with its own.
@@ -57,6 +61,9 @@ pub enum Outcome {
     Finished,
     /// It was stopped before its end: dropped (Ctrl-C, a timeout) or panicked.
     Abandoned,
+    /// It was a wait that ran to its end (a span made [`Span::waiting`]),
+    /// drawn `▒` on top of the row's other bars.
+    Waited,
 }
 
 /// One recorded stretch of time: what the chart draws.
@@ -82,7 +89,7 @@ impl Bar {
     /// their bars to the parent:
     ///
     /// ```text
-    /// #bar <TAB> row <TAB> start_ns <TAB> end_ns <TAB> finished|abandoned <TAB> label
+    /// #bar <TAB> row <TAB> start_ns <TAB> end_ns <TAB> finished|abandoned|waited <TAB> label
     /// ```
     ///
     /// Times are nanoseconds from the start of the parent's chart; tabs and
@@ -100,6 +107,7 @@ impl Bar {
         let outcome = match self.outcome {
             Outcome::Finished => "finished",
             Outcome::Abandoned => "abandoned",
+            Outcome::Waited => "waited",
         };
         let label: String =
             self.label.chars().map(|c| if c == '\t' || c == '\n' || c == '\r' { ' ' } else { c }).collect();
@@ -120,6 +128,7 @@ impl Bar {
         let outcome = match fields.next()? {
             "finished" => Outcome::Finished,
             "abandoned" => Outcome::Abandoned,
+            "waited" => Outcome::Waited,
             _ => return None,
         };
         let label = fields.next()?.to_string();
@@ -382,7 +391,10 @@ impl Drop for Installed {
 /// [`Span::in_scope`] (a closure) or [`Span::enter`] (the rest of a scope).
 #[derive(Clone, Debug)]
 pub struct Span {
-    row: usize,
+    // A `u32` and the flag share the word a `usize` row would take: a span
+    // stays five words, and a million tasks carry one each (docs/benchmarks.md).
+    row: u32,
+    waiting: bool,
     label: Cow<'static, str>,
     recorder: Recorder,
 }
@@ -394,13 +406,36 @@ pub struct Span {
 /// Rows are also palette colors: use the task's number. Rows with the same
 /// label are told apart on the chart by a number after the label.
 pub fn span(row: usize, label: impl Into<Cow<'static, str>>) -> Span {
-    Span { row, label: label.into(), recorder: current() }
+    // No chart has four billion rows; a row past that shares the last one.
+    let row = u32::try_from(row).unwrap_or(u32::MAX);
+    Span { row, waiting: false, label: label.into(), recorder: current() }
 }
 
 impl Span {
     /// Its row.
     pub fn row(&self) -> usize {
-        self.row
+        self.row as usize
+    }
+
+    /// The same span, recording a *wait*: time its task spent standing still
+    /// (for room in a full queue, for a lock) inside the work its row shows.
+    /// Its bar is drawn `▒` on top of the row's other bars, so a task's row
+    /// shows where it waited; if the wait is cut short it is drawn `░`, as
+    /// any abandoned work.
+    ///
+    /// ```
+    /// use shared::{Clock, span, testing::Recording, timeline::Outcome};
+    ///
+    /// let recording = Recording::start(Clock::Real);
+    /// span(0, "producer 0").in_scope(|| {
+    ///     span(0, "waiting for room").waiting().in_scope(|| { /* a blocked send */ });
+    /// });
+    /// let outcomes: Vec<Outcome> = recording.bars().iter().map(|bar| bar.outcome).collect();
+    /// assert_eq!(outcomes, [Outcome::Waited, Outcome::Finished]);
+    /// ```
+    pub fn waiting(mut self) -> Span {
+        self.waiting = true;
+        self
     }
 
     /// Runs `work` inside the span: it is recorded from now until `work`
@@ -420,7 +455,7 @@ impl Span {
     /// finished, unless the thread is panicking or [`Entered::abandon`] was
     /// called. Meanwhile what this thread prints takes the row's color.
     pub fn enter(self) -> Entered {
-        Entered { open: self.open(), abandoned: false, _row: output::enter_row(self.row) }
+        Entered { open: self.open(), abandoned: false, _row: output::enter_row(self.row()) }
     }
 
     fn open(&self) -> Open {
@@ -428,7 +463,8 @@ impl Span {
             open: self.recorder.target.as_ref().map(|target| {
                 Box::new(OpenBar {
                     target: Arc::clone(target),
-                    row: self.row,
+                    row: self.row(),
+                    waiting: self.waiting,
                     label: self.label.to_string(),
                     start: self.recorder.clock().now(),
                     clock: self.recorder.clock(),
@@ -475,6 +511,7 @@ struct Open {
 struct OpenBar {
     target: Arc<Target>,
     row: usize,
+    waiting: bool,
     label: String,
     start: Instant,
     clock: Clock,
@@ -489,7 +526,11 @@ impl Drop for Open {
                 label: open.label,
                 start: open.start.saturating_duration_since(open.target.origin),
                 end: end.saturating_duration_since(open.target.origin),
-                outcome: if self.finished { Outcome::Finished } else { Outcome::Abandoned },
+                outcome: match (self.finished, open.waiting) {
+                    (false, _) => Outcome::Abandoned,
+                    (true, false) => Outcome::Finished,
+                    (true, true) => Outcome::Waited,
+                },
             });
         }
     }
@@ -528,7 +569,7 @@ impl<F: Future> Future for Instrumented<F> {
         context: &mut std::task::Context<'_>,
     ) -> std::task::Poll<F::Output> {
         let this = self.project();
-        let _row = output::enter_row(this.span.row);
+        let _row = output::enter_row(this.span.row());
         let span = &*this.span;
         let open = this.open.get_or_insert_with(|| span.open());
         let future = this.future;
@@ -588,6 +629,8 @@ enum Glyph {
     Instant,
     Abandoned,
     Ran,
+    /// Drawn over the rest: a wait is inside the work its row shows.
+    Waited,
 }
 
 impl Glyph {
@@ -597,6 +640,7 @@ impl Glyph {
             Glyph::Instant => '▏',
             Glyph::Abandoned => '░',
             Glyph::Ran => '█',
+            Glyph::Waited => '▒',
         }
     }
 }
@@ -638,16 +682,19 @@ pub fn render(chart: &Chart, width: usize, clock: Clock) -> String {
     );
     let _ = writeln!(drawn, "{}", colors::styled(colors::HEADING, crate::shorten(&heading, width)));
 
-    let mut used = [false; 4];
+    let mut used = [false; 5];
     for (row, label, members) in rows.iter().take(MAX_ROWS) {
         let mut cells = vec![Glyph::Empty; columns];
         for bar in members {
             let kind = match (bar.outcome, bar.start == bar.end) {
                 (Outcome::Abandoned, _) => Glyph::Abandoned,
+                (Outcome::Waited, _) => Glyph::Waited,
                 (Outcome::Finished, true) => Glyph::Instant,
                 (Outcome::Finished, false) => Glyph::Ran,
             };
-            let (first, last) = cell_range(bar.start, bar.end, total, columns);
+            // A wait covers only the cells it fills the middle of: one of a
+            // few microseconds is not drawn as if it took a whole cell.
+            let (first, last) = cell_range(bar.start, bar.end, total, columns, kind != Glyph::Waited);
             for cell in &mut cells[first..last] {
                 *cell = (*cell).max(kind);
             }
@@ -671,8 +718,11 @@ pub fn render(chart: &Chart, width: usize, clock: Clock) -> String {
     let (axis, labels) = axis(total, columns);
     let _ = writeln!(drawn, "{:label_width$} └{axis}┘", "");
     let _ = writeln!(drawn, "{:label_width$}  {}", "", labels.trim_end());
-    if used[Glyph::Instant as usize] || used[Glyph::Abandoned as usize] {
+    if used[Glyph::Instant as usize] || used[Glyph::Abandoned as usize] || used[Glyph::Waited as usize] {
         let mut legend = vec!["█ ran"];
+        if used[Glyph::Waited as usize] {
+            legend.push("▒ waited");
+        }
         if used[Glyph::Abandoned as usize] {
             legend.push("░ stopped before its end");
         }
@@ -710,9 +760,15 @@ fn rows(bars: &[Bar]) -> Vec<(usize, String, Vec<&Bar>)> {
 }
 
 /// The cells `[first, last)` a bar covers: those whose middle it covers, so
-/// that a bar ending where the next begins never shares a cell with it; and
-/// at least one, so that a short bar is still seen.
-fn cell_range(start: Duration, end: Duration, total: Duration, columns: usize) -> (usize, usize) {
+/// that a bar ending where the next begins never shares a cell with it; and,
+/// when `at_least_one`, at least one, so that a short bar is still seen.
+fn cell_range(
+    start: Duration,
+    end: Duration,
+    total: Duration,
+    columns: usize,
+    at_least_one: bool,
+) -> (usize, usize) {
     if total.is_zero() {
         return (0, columns);
     }
@@ -720,8 +776,8 @@ fn cell_range(start: Duration, end: Duration, total: Duration, columns: usize) -
     let (start, end) = (start.as_secs_f64() * scale, end.as_secs_f64() * scale);
     let first = ((start - 0.5).ceil().max(0.0) as usize).min(columns);
     let last = ((end - 0.5).ceil().max(0.0) as usize).min(columns);
-    if last > first {
-        (first, last)
+    if last > first || !at_least_one {
+        (first, last.max(first))
     } else {
         let cell = (start.floor() as usize).min(columns - 1);
         (cell, cell + 1)
@@ -900,6 +956,42 @@ mod tests {
     }
 
     #[test]
+    fn a_wait_is_drawn_over_the_work_of_its_row() {
+        let wait = Bar { outcome: Outcome::Waited, ..bar(0, 250, 500) };
+        let lines = plain_lines(&[bar(0, 0, 1000), wait, bar(1, 0, 1000)], 60);
+        let row = cells(&lines[1]);
+        assert!(row.contains('▒') && row.starts_with('█') && row.ends_with('█'), "{lines:#?}");
+        // The wait covers the second quarter of the row, and only that.
+        let waited: Vec<usize> = row.chars().enumerate().filter(|(_, c)| *c == '▒').map(|(i, _)| i).collect();
+        let columns = row.chars().count();
+        assert_eq!((waited[0], waited.len()), (columns / 4, columns / 4), "{row}");
+        assert!(!cells(&lines[2]).contains('▒'));
+        assert!(lines.last().unwrap().contains("▒ waited"), "{lines:#?}");
+        // A wait far shorter than a cell is not drawn; a bar that short is.
+        let blink = Bar { outcome: Outcome::Waited, ..bar(0, 500, 501) };
+        let lines = plain_lines(&[bar(0, 0, 1000), blink, bar(1, 500, 501)], 60);
+        assert!(!cells(&lines[1]).contains('▒') && cells(&lines[2]).contains('█'), "{lines:#?}");
+    }
+
+    #[test]
+    fn a_span_stays_five_words_wide() {
+        assert_eq!(std::mem::size_of::<Span>(), 5 * std::mem::size_of::<usize>());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_waiting_span_records_a_wait_unless_cut_short() {
+        let timeline = Timeline::start(Clock::Virtual);
+        let _installed = install(timeline.recorder());
+        let wait = tokio::time::sleep(Duration::from_secs(2)).instrument(span(0, "waiting").waiting());
+        wait.instrument(span(0, "producer")).await;
+        let forever = std::future::pending::<()>().instrument(span(1, "waiting").waiting());
+        let _ = tokio::time::timeout(Duration::from_secs(1), forever).await;
+        let bars: Vec<(usize, Outcome, u64)> =
+            timeline.bars().iter().map(|bar| (bar.row, bar.outcome, bar.end.as_secs())).collect();
+        assert_eq!(bars, [(0, Outcome::Waited, 2), (0, Outcome::Finished, 2), (1, Outcome::Abandoned, 3)]);
+    }
+
+    #[test]
     fn rows_with_the_same_label_are_numbered() {
         let mut bars: Vec<Bar> = (0..3).map(|row| bar(row, 0, 1000)).collect();
         for bar in &mut bars {
@@ -934,6 +1026,8 @@ mod tests {
         odd.label = "tab\there".into();
         let parsed = Bar::from_line(&odd.to_line()).unwrap();
         assert_eq!(parsed.label, "tab here");
+        let wait = Bar { outcome: Outcome::Waited, ..bar(1, 2, 3) };
+        assert_eq!(Bar::from_line(&wait.to_line()), Some(wait));
         for not_a_bar in
             ["", "hello", "#bar\t1\t2", "#bar\tx\t1\t2\tfinished\tl", "#bar\t1\t5\t2\tfinished\tl"]
         {
