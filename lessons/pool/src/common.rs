@@ -401,9 +401,7 @@ pub fn check_all(measured: &[Measured]) -> Result<(), Failure> {
 pub fn options(timeline: Option<TimelineArg>) -> Options {
     let options = Options::new();
     match timeline {
-        Some(timeline) => {
-            options.timeline(timeline).chart_title("Timeline (the home-made pool; rayon is not drawn)")
-        }
+        Some(timeline) => options.timeline(timeline).chart_title("Home-made pool"),
         None => options,
     }
 }

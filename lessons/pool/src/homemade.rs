@@ -143,6 +143,7 @@ impl Pool {
         self.workers.len()
     }
 
+    // ANCHOR: submit
     /// Puts `job` in the queue; the first idle worker takes it.
     fn submit(&self, job: Job) {
         self.tally.submitted.fetch_add(1, Ordering::SeqCst);
@@ -151,6 +152,7 @@ impl Pool {
         let jobs = self.jobs.as_ref().expect("the queue is open until the pool is dropped");
         jobs.send(job).expect("the workers live as long as the pool");
     }
+    // ANCHOR_END: submit
 
     /// How many tasks (jobs) the pool has finished since it started: a
     /// progress bar reads it from another thread.
@@ -159,6 +161,7 @@ impl Pool {
         move || tally.finished.load(Ordering::Relaxed)
     }
 
+    // ANCHOR: apply
     /// `pool.apply_async(f, args, callback)`: runs `f(*args)` on a worker
     /// and returns at once; when the task ends, `callback` gets its result on
     /// the worker's thread, or the task's error if it panicked (Python calls
@@ -191,7 +194,9 @@ impl Pool {
         });
         receiver.recv().unwrap_or_else(|_| Err(lost(0)))
     }
+    // ANCHOR_END: apply
 
+    // ANCHOR: map_async
     /// `pool.map_async(f, items)`: submits `f(item)` for every item, in
     /// chunks, and returns at once; [`AsyncResult::get`] waits for the
     /// results, in the order of the items.
@@ -219,6 +224,7 @@ impl Pool {
         }
         AsyncResult { wait: Box::new(move || collect_chunks(&receiver, chunks)) }
     }
+    // ANCHOR_END: map_async
 
     /// `pool.map(f, items)`: [`Pool::map_async`], then wait (Python's `map`
     /// is written the same way).
@@ -277,6 +283,7 @@ impl Drop for Pool {
     }
 }
 
+// ANCHOR: worker
 /// One worker: take a job, run it, again, until the queue is closed.
 fn worker(number: usize, receiver: &Mutex<mpsc::Receiver<Job>>, tally: &Tally) {
     loop {
@@ -296,6 +303,7 @@ fn worker(number: usize, receiver: &Mutex<mpsc::Receiver<Job>>, tally: &Tally) {
         }
     }
 }
+// ANCHOR_END: worker
 
 /// What `map_async` returns: the results, once they are all in.
 pub struct AsyncResult<T> {
@@ -342,7 +350,7 @@ fn collect_chunks<R>(
     if let Some(error) = first_error {
         return Err(error);
     }
-    let mut results = Vec::new();
+    let mut results = Vec::with_capacity(slots.iter().flatten().map(Vec::len).sum());
     for (chunk, slot) in slots.into_iter().enumerate() {
         results.extend(slot.ok_or_else(|| lost(chunk))?);
     }

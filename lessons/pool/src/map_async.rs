@@ -5,9 +5,9 @@
 //! results. In between, the calling thread is free to do something else.
 //! (`map` itself is `map_async(…).get()`, in Python's pool as in this one.)
 //!
-//! The example prints how soon `map_async` returned, and how long `.get()`
-//! then waited: the first is the time to queue the chunks, the second the
-//! time the workers still needed. With rayon, `spawn` runs a closure on the
+//! The example runs it once more in two parts: how soon `map_async`
+//! returned (the time to queue the chunks), and how long `.get()` then
+//! waited (the time the workers still needed). With rayon, `spawn` runs a closure on the
 //! pool without waiting, and a channel brings its result back.
 
 use std::process::ExitCode;
@@ -99,17 +99,18 @@ pub fn run(args: &Args) -> ExitCode {
         let total = started.elapsed();
         if again.as_ref().ok() == Some(&setup.expected) {
             println!();
-            print_split("map_async", returned_after, total);
+            print_split("map_async", "queueing the chunks", returned_after, total);
         }
         common::check_all(&measured)
     })
 }
 
-/// `map_async returned after …; .get() waited …`, from a second run.
-pub fn print_split(name: &str, returned_after: Duration, total: Duration) {
+/// `… returned after …; .get() waited …`, from a second run; `submitting`
+/// says what the call did before it returned.
+pub fn print_split(name: &str, submitting: &str, returned_after: Duration, total: Duration) {
     println!(
-        "Run again: {name} returned after {}, leaving the main thread free; .get() then waited {} more \
-         for the workers.",
+        "Run again, timed in two parts: {name} returned after {} ({submitting}), and the main thread was \
+         free; .get() then waited {} more for the workers.",
         common::duration(returned_after),
         common::duration(total.saturating_sub(returned_after))
     );

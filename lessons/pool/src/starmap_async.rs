@@ -99,7 +99,12 @@ pub fn run(args: &Args) -> ExitCode {
         let total = started.elapsed();
         if again.as_ref().ok() == Some(&setup.expected) {
             println!();
-            crate::map_async::print_split("starmap_async", returned_after, total);
+            crate::map_async::print_split(
+                "starmap_async",
+                "building a tuple of arguments per row, then queueing the chunks",
+                returned_after,
+                total,
+            );
         }
         common::check_all(&measured)
     })
