@@ -33,6 +33,10 @@ pub const MAX_ROWS: u32 = 20_000_000;
 /// stack, and past a few per core they only take turns.
 pub const MAX_WORKERS: u32 = 256;
 
+/// How long the spinning pool's threads check for work before they sleep:
+/// about what a sleep and a wake-up cost on the course's machine.
+pub const SPIN: Duration = Duration::from_micros(50);
+
 /// The table size of the original.
 pub const DEFAULT_ROWS: u32 = 200_000;
 
@@ -142,6 +146,8 @@ pub struct Setup {
     pub sequential: Duration,
     /// The home-made pool.
     pub pool: Pool,
+    /// The same pool, its threads spinning for [`SPIN`] before they sleep.
+    pub spinning: Pool,
     /// rayon's pool, with as many threads.
     pub rayon: rayon::ThreadPool,
     /// Rows per task for `apply-async` (1 unless `--chunk`).
@@ -163,8 +169,9 @@ impl Setup {
             "Counting the numbers in [4, 8] in each row; each pool has {}.",
             plural(workers as u64, "worker thread", "worker threads")
         );
-        let pool =
-            Pool::new(workers).map_err(|error| Failure::new(format!("cannot start the pool: {error}")))?;
+        let cannot = |error: std::io::Error| Failure::new(format!("cannot start the pool: {error}"));
+        let pool = Pool::new(workers).map_err(cannot)?;
+        let spinning = Pool::spinning(workers, SPIN).map_err(cannot)?;
         let rayon = rayon::ThreadPoolBuilder::new()
             .num_threads(workers)
             .thread_name(|number| format!("rayon-{}", number + 1))
@@ -174,7 +181,7 @@ impl Setup {
         let started = Instant::now();
         let expected = span(0, "main").in_scope(|| crate::sequential::count(&table));
         let sequential = started.elapsed();
-        Ok(Setup { table, expected, sequential, pool, rayon, chunk })
+        Ok(Setup { table, expected, sequential, pool, spinning, rayon, chunk })
     }
 
     /// The number of worker threads of each pool.
@@ -190,6 +197,8 @@ pub enum Runner {
     MainThread,
     /// [`crate::homemade::Pool`].
     HomeMade,
+    /// The same, spinning before it sleeps ([`Pool::spinning`]).
+    Spinning,
     /// rayon's pool.
     Rayon,
 }
@@ -200,6 +209,7 @@ impl Runner {
         match self {
             Runner::MainThread => "main thread",
             Runner::HomeMade => "home-made",
+            Runner::Spinning => "home-made, spinning",
             Runner::Rayon => "rayon",
         }
     }
@@ -269,8 +279,13 @@ impl Measured {
 pub fn measure(method: &Method, setup: &Setup, progress: &Progress) -> Measured {
     let tasks = method.tasks.map(|tasks| tasks(setup));
     let label = format!("{} ({})", method.example, method.runner.name());
-    if let (Runner::HomeMade, Some(tasks)) = (method.runner, tasks) {
-        let finished = setup.pool.finished_tasks();
+    let pool = match method.runner {
+        Runner::Spinning => Some(&setup.spinning),
+        Runner::HomeMade => Some(&setup.pool),
+        Runner::MainThread | Runner::Rayon => None,
+    };
+    if let (Some(pool), Some(tasks)) = (pool, tasks) {
+        let finished = pool.finished_tasks();
         let before = finished();
         progress.step(label, Some(tasks as u64), move || finished() - before);
     } else {
