@@ -10,7 +10,9 @@
 # 2. At BIG_ROWS rows, `pool map --rows BIG_ROWS` RUNS times: the sequential
 #    loop against `map` on both pools, and the loop's throughput in rows/s
 #    and GB/s (5 bytes read a row) beside the memory bandwidth measured by
-#    bench/bandwidth.rs, the physical limit of a loop that streams a table.
+#    bench/machine.rs, the physical limit of a loop that streams a table.
+# 3. bench/machine.rs also times a bare round trip between two threads over
+#    two channels, sleeping and spinning: the least a pool's task can cost.
 #
 # Every time is the program's own, from the call to the last result: the
 # table is made and the pools started before it. Both pools get one worker
@@ -35,7 +37,7 @@ cargo build --release --quiet -p pool
 binary=${CARGO_TARGET_DIR:-target}/release/pool
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
-rustc -O --edition 2024 -o "$scratch/bandwidth" bench/bandwidth.rs
+rustc -O --edition 2024 -o "$scratch/machine" bench/machine.rs
 
 echo "rust: compare --rows $rows" >&2
 "$binary" compare --rows "$rows" --workers "$workers" --color never >"$scratch/rust.txt"
@@ -45,8 +47,8 @@ for run in $(seq "$runs"); do
   echo "rust: map --rows $big_rows, run $run/$runs" >&2
   "$binary" map --rows "$big_rows" --workers "$workers" --color never >"$scratch/big-$run.txt"
 done
-echo "memory bandwidth" >&2
-"$scratch/bandwidth" >"$scratch/bandwidth.txt"
+echo "memory bandwidth and thread hand-offs" >&2
+"$scratch/machine" >"$scratch/machine.txt"
 load_after=$(load)
 
 python3 - "$scratch" "$rows" "$big_rows" "$runs" "$workers" "$(uname -srm)" "$(rustc --version)" \
@@ -123,9 +125,9 @@ for run in range(1, runs + 1):
     seq.append(seconds(re.search(r"^sequential loop: (.+)$", text, re.M).group(1)))
     home.append(seconds(re.search(r"^Pool\.map on the home-made pool \(.*\): (\S+ \S+),", text, re.M).group(1)))
     ray.append(seconds(re.search(r"^Pool\.map on the rayon pool \(.*\): (\S+ \S+),", text, re.M).group(1)))
-bandwidth = dict(line.split() for line in open(f"{scratch}/bandwidth.txt"))
-one_thread = float(bandwidth["1"])
-all_threads = float(bandwidth.get(str(workers), bandwidth["1"]))
+machine = {key: float(value) for key, value in (line.split() for line in open(f"{scratch}/machine.txt"))}
+one_thread = machine["read_1"]
+all_threads = machine[f"read_{workers}"]
 s, h, r = statistics.median(seq), statistics.median(home), statistics.median(ray)
 gbs = big_rows * 5 / s / 1e9
 out += [
@@ -141,7 +143,7 @@ out += [
     + ("met" if min(s / h, s / r) >= 1.7 else "**not met**") + ".",
     "",
     f"The loop counted {big_rows / s / 1e6:.0f} million rows/s, reading {gbs:.2f} GB/s of table (5 bytes a row; it also writes 1 byte a row).",
-    f"The machine reads {one_thread:.1f} GB/s on one thread and {all_threads:.1f} GB/s on {workers} (`bench/bandwidth.rs`, best of 5 sums over 1 GiB):",
+    f"The machine reads {one_thread:.1f} GB/s on one thread and {all_threads:.1f} GB/s on {workers} (`bench/machine.rs`, best of 5 sums over 1 GiB):",
     f"the loop uses {gbs / one_thread:.0%} of one thread's bandwidth"
     + (", so the processor, not the memory, sets its pace, and a second core can share the work."
        if gbs < one_thread / 2 else ", so memory sets its pace, and more cores can add little."),
@@ -150,5 +152,14 @@ out += [
     "",
 ]
 out += [f"- {show(a)} / {show(b)} / {show(c)}" for a, b, c in zip(seq, home, ray)]
+trips = [f"{show(machine['trip_sleeping'] * 1e-9)} with both threads asleep in `recv` while they wait"]
+if "trip_spinning" in machine:
+    trips.append(f"{show(machine['trip_spinning'] * 1e-9)} with both checking `try_recv` in a loop")
+out += [
+    "",
+    "A bare round trip between two threads, a number sent over one channel and back over another "
+    "(`bench/machine.rs`, 100,000 trips): " + "; ".join(trips) + ". That is the least a pool's task can cost "
+    "when someone waits for it.",
+]
 print("\n".join(out))
 PY

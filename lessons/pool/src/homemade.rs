@@ -322,10 +322,10 @@ fn worker(number: usize, receiver: &Mutex<mpsc::Receiver<Job>>, tally: &Tally, s
 /// puts it back on a core, tens of microseconds on this course's machine.
 /// A thread that keeps checking sees the message within a microsecond, and
 /// burns its core meanwhile. Spinning about as long as a sleep and a wake-up
-/// cost, then sleeping, is never worse than twice the better of the two.
-/// (`yield_now` lets another thread run on the core meanwhile, should it
-/// need one: on a single core, a spinning thread must not hold off the very
-/// thread that will send.)
+/// cost, then sleeping, never wastes more than twice what the better choice
+/// would have (the classic analysis of spin-then-block). Every 64th check
+/// yields the core, should another thread need it: on a single core, a
+/// spinning thread must not hold off the very thread that will send.
 pub fn receive<T>(receiver: &mpsc::Receiver<T>, spin: Duration) -> Result<T, mpsc::RecvError> {
     let started = Instant::now();
     let mut checks = 0u32;
