@@ -12,15 +12,8 @@
 //! example measures that trip and prints its cost per task beside the cost
 //! of the counting itself.
 //!
-//! Most of that trip is sleeping and waking: a thread that waits in `recv`
-//! sleeps, and the system takes tens of microseconds to put it back on a
-//! core when the message comes. The same pool with spinning threads
-//! ([`Pool::spinning`]: they keep checking for a while before they sleep)
-//! skips the wake-ups while the rows keep coming, at the price of a busy
-//! core. The example runs both.
-//!
 //! rayon's counterpart is `pool.install(|| …)` per row: the same round trip,
-//! through rayon's own queue; the caller sleeps until the result is in.
+//! through rayon's own queue and latches.
 
 use std::process::ExitCode;
 
@@ -60,7 +53,7 @@ pub fn count_with_rayon(pool: &rayon::ThreadPool, data: &[Row]) -> Vec<u8> {
 // ANCHOR_END: rayon
 
 /// `apply` on each pool.
-pub const METHODS: [Method; 3] = [
+pub const METHODS: [Method; 2] = [
     Method {
         example: "apply",
         python: "Pool.apply",
@@ -72,14 +65,6 @@ pub const METHODS: [Method; 3] = [
     Method {
         example: "apply",
         python: "Pool.apply",
-        runner: Runner::Spinning,
-        how: "pool.apply per row",
-        tasks: Some(common::row_tasks),
-        count: |setup| count_with_pool(&setup.spinning, &setup.table),
-    },
-    Method {
-        example: "apply",
-        python: "Pool.apply",
         runner: Runner::Rayon,
         how: "pool.install per row",
         tasks: Some(common::row_tasks),
@@ -87,7 +72,7 @@ pub const METHODS: [Method; 3] = [
     },
 ];
 
-/// Runs the loop and `apply` on each pool, and says what a task cost.
+/// Runs the loop and `apply` on both pools, and says what a task cost.
 pub fn run(args: &Args) -> ExitCode {
     if let Err(code) = args.table.no_instant.refuse(common::NO_INSTANT) {
         return code;
@@ -95,14 +80,14 @@ pub fn run(args: &Args) -> ExitCode {
     shared::run_blocking(common::options(None), || {
         let (setup, measured) = common::run_methods(&args.table, args.workers, 1, &METHODS)?;
         println!();
-        explain(&setup, &measured[0], &measured[1]);
+        explain(&setup, &measured[0]);
         common::check_all(&measured)
     })
 }
 
 /// Why `apply` took longer than the loop, from what was measured: never a
 /// claim the numbers do not show.
-pub fn explain(setup: &Setup, apply: &Measured, spinning: &Measured) {
+pub fn explain(setup: &Setup, apply: &Measured) {
     let rows = setup.table.len();
     if rows == 0 {
         println!("With no rows there is nothing to send: nothing to compare.");
@@ -123,18 +108,4 @@ pub fn explain(setup: &Setup, apply: &Measured, spinning: &Measured) {
         common::duration(work),
         common::duration(overhead),
     );
-    if let Some(spinning_overhead) = spinning.overhead_per_task(setup.sequential) {
-        let verdict = if spinning_overhead < overhead {
-            let saved = 1.0 - spinning_overhead.as_secs_f64() / overhead.as_secs_f64();
-            format!("skipping the sleeps and wake-ups saved {:.0}% of the trip", saved * 100.0)
-        } else {
-            "spinning did not help here: the threads had no idle core to spin on".to_string()
-        };
-        println!(
-            "The spinning pool's threads check for work for {} before they sleep: there each row cost {} \
-             more than the loop: {verdict}.",
-            common::duration(common::SPIN),
-            common::duration(spinning_overhead),
-        );
-    }
 }

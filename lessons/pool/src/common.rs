@@ -33,10 +33,6 @@ pub const MAX_ROWS: u32 = 20_000_000;
 /// stack, and past a few per core they only take turns.
 pub const MAX_WORKERS: u32 = 256;
 
-/// How long the spinning pool's threads check for work before they sleep:
-/// about what a sleep and a wake-up cost on the course's machine.
-pub const SPIN: Duration = Duration::from_micros(50);
-
 /// The table size of the original.
 pub const DEFAULT_ROWS: u32 = 200_000;
 
@@ -47,6 +43,12 @@ pub struct TableArgs {
     /// apply-async queues a task per row, and needs about 0.7 GB at that size).
     #[arg(long, value_name = "N", default_value_t = DEFAULT_ROWS, allow_negative_numbers = true, value_parser = parse_rows)]
     pub rows: u32,
+
+    /// Run each method N times and report its fastest run (for benchmarks:
+    /// the first run also pays for memory the process touches for the first
+    /// time).
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub best_of: u32,
 
     /// `--seed`: the table's numbers.
     #[command(flatten)]
@@ -146,12 +148,12 @@ pub struct Setup {
     pub sequential: Duration,
     /// The home-made pool.
     pub pool: Pool,
-    /// The same pool, its threads spinning for [`SPIN`] before they sleep.
-    pub spinning: Pool,
     /// rayon's pool, with as many threads.
     pub rayon: rayon::ThreadPool,
     /// Rows per task for `apply-async` (1 unless `--chunk`).
     pub chunk: usize,
+    /// Runs per method (`--best-of`); the fastest is reported.
+    pub runs: u32,
 }
 
 impl Setup {
@@ -169,19 +171,17 @@ impl Setup {
             "Counting the numbers in [4, 8] in each row; each pool has {}.",
             plural(workers as u64, "worker thread", "worker threads")
         );
-        let cannot = |error: std::io::Error| Failure::new(format!("cannot start the pool: {error}"));
-        let pool = Pool::new(workers).map_err(cannot)?;
-        let spinning = Pool::spinning(workers, SPIN).map_err(cannot)?;
+        let pool =
+            Pool::new(workers).map_err(|error| Failure::new(format!("cannot start the pool: {error}")))?;
         let rayon = rayon::ThreadPoolBuilder::new()
             .num_threads(workers)
             .thread_name(|number| format!("rayon-{}", number + 1))
             .build()
             .map_err(|error| Failure::new(format!("cannot start rayon's pool: {error}")))?;
         progress.step("sequential", None, || 0);
-        let started = Instant::now();
-        let expected = span(0, "main").in_scope(|| crate::sequential::count(&table));
-        let sequential = started.elapsed();
-        Ok(Setup { table, expected, sequential, pool, spinning, rayon, chunk })
+        let (expected, sequential) =
+            best_of(args.best_of, || span(0, "main").in_scope(|| crate::sequential::count(&table)));
+        Ok(Setup { table, expected, sequential, pool, rayon, chunk, runs: args.best_of })
     }
 
     /// The number of worker threads of each pool.
@@ -197,8 +197,6 @@ pub enum Runner {
     MainThread,
     /// [`crate::homemade::Pool`].
     HomeMade,
-    /// The same, spinning before it sleeps ([`Pool::spinning`]).
-    Spinning,
     /// rayon's pool.
     Rayon,
 }
@@ -209,7 +207,6 @@ impl Runner {
         match self {
             Runner::MainThread => "main thread",
             Runner::HomeMade => "home-made",
-            Runner::Spinning => "home-made, spinning",
             Runner::Rayon => "rayon",
         }
     }
@@ -279,26 +276,40 @@ impl Measured {
 pub fn measure(method: &Method, setup: &Setup, progress: &Progress) -> Measured {
     let tasks = method.tasks.map(|tasks| tasks(setup));
     let label = format!("{} ({})", method.example, method.runner.name());
-    let pool = match method.runner {
-        Runner::Spinning => Some(&setup.spinning),
-        Runner::HomeMade => Some(&setup.pool),
-        Runner::MainThread | Runner::Rayon => None,
-    };
-    if let (Some(pool), Some(tasks)) = (pool, tasks) {
-        let finished = pool.finished_tasks();
+    if let (Runner::HomeMade, Some(tasks)) = (method.runner, tasks) {
+        let finished = setup.pool.finished_tasks();
         let before = finished();
         progress.step(label, Some(tasks as u64), move || finished() - before);
     } else {
         progress.step(label, None, || 0);
     }
-    let started = Instant::now();
-    let counted = span(0, "main").in_scope(|| (method.count)(setup));
-    let time = started.elapsed();
+    let (counted, time) = best_of(setup.runs, || span(0, "main").in_scope(|| (method.count)(setup)));
     let (first_ten, check) = match counted {
         Ok(counts) => (counts.iter().take(10).copied().collect(), same_as(&counts, &setup.expected)),
         Err(error) => (Vec::new(), Err(error.to_string())),
     };
     Measured { method: *method, time, tasks, first_ten, check }
+}
+
+/// Runs `work` `runs` times (at least once): the last run's result, and the
+/// fastest run's time. Each run's result is dropped before the next run
+/// starts, so that the next can reuse its memory.
+pub fn best_of<T>(runs: u32, mut work: impl FnMut() -> T) -> (T, Duration) {
+    let started = Instant::now();
+    let mut result = work();
+    let mut best = started.elapsed();
+    for _ in 1..runs {
+        drop(result);
+        let started = Instant::now();
+        result = work();
+        best = best.min(started.elapsed());
+    }
+    (result, best)
+}
+
+/// ` (fastest of 5 runs)`, or nothing for one run.
+pub fn runs_note(runs: u32) -> String {
+    if runs > 1 { format!(" (fastest of {runs} runs)") } else { String::new() }
 }
 
 /// `Ok` when `counts` equals `expected`; else where they first differ.
@@ -362,7 +373,7 @@ pub fn run_example_chunked(
 
 /// The loop's lines.
 pub fn print_sequential(setup: &Setup) {
-    println!("sequential loop: {}", duration(setup.sequential));
+    println!("sequential loop: {}{}", duration(setup.sequential), runs_note(setup.runs));
     println!("  first ten counts: {:?}", &setup.expected[..setup.expected.len().min(10)]);
 }
 
@@ -379,11 +390,12 @@ pub fn print_measured(result: &Measured, setup: &Setup) {
         None => String::new(),
     };
     println!(
-        "{} on the {} pool ({}, {tasks}): {}{pace}",
+        "{} on the {} pool ({}, {tasks}): {}{}{pace}",
         method.python,
         method.runner.name(),
         method.how,
-        duration(result.time)
+        duration(result.time),
+        runs_note(setup.runs)
     );
     match &result.check {
         Ok(()) => println!(
@@ -491,6 +503,23 @@ mod tests {
         assert_eq!(times(0.0041), "0.0041×");
         assert_eq!(times(0.5), "0.50×");
         assert_eq!(times(120.4), "120×");
+    }
+
+    #[test]
+    fn best_of_runs_the_work_that_many_times_and_keeps_the_fastest() {
+        let mut runs = 0;
+        let started = Instant::now();
+        let (last, best) = best_of(3, || {
+            runs += 1;
+            (0..100_000u64).map(std::hint::black_box).sum::<u64>() + runs
+        });
+        let total = started.elapsed();
+        assert_eq!((runs, last), (3, 4_999_950_003));
+        // The fastest of three runs took at most their average.
+        assert!(best <= total / 3, "{best:?} of {total:?}");
+        let mut once = 0;
+        let _ = best_of(1, || once += 1);
+        assert_eq!(once, 1);
     }
 
     #[test]

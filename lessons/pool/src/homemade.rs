@@ -40,7 +40,6 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, PoisonError, mpsc};
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
 
 /// A job in the queue: any closure a worker can run once.
 type Job = Box<dyn FnOnce() + Send + 'static>;
@@ -110,8 +109,6 @@ pub struct Pool {
     jobs: Option<mpsc::Sender<Job>>,
     workers: Vec<JoinHandle<()>>,
     tally: Arc<Tally>,
-    /// How long a waiting thread spins before it sleeps ([`Pool::spinning`]).
-    spin: Duration,
 }
 
 impl Pool {
@@ -121,13 +118,6 @@ impl Pool {
     /// With `--timeline`, each job a worker runs is a bar on the chart, on
     /// row `1 + worker number`, labelled `worker`.
     pub fn new(workers: usize) -> std::io::Result<Pool> {
-        Pool::spinning(workers, Duration::ZERO)
-    }
-
-    /// A pool whose threads, before they sleep, keep checking for `spin`
-    /// (see [`receive`]): the workers for the next job, the caller of
-    /// [`Pool::apply`] for its result.
-    pub fn spinning(workers: usize, spin: Duration) -> std::io::Result<Pool> {
         let (sender, receiver) = mpsc::channel::<Job>();
         // std's `Receiver` has one owner; the workers share it behind a lock.
         let receiver = Arc::new(Mutex::new(receiver));
@@ -141,11 +131,11 @@ impl Pool {
                 let recorder = recorder.clone();
                 std::thread::Builder::new().name(format!("pool-worker-{}", number + 1)).spawn(move || {
                     let _chart = shared::timeline::install(recorder);
-                    worker(number + 1, &receiver, &tally, spin);
+                    worker(number + 1, &receiver, &tally);
                 })
             })
             .collect::<std::io::Result<_>>()?;
-        Ok(Pool { jobs: Some(sender), workers, tally, spin })
+        Ok(Pool { jobs: Some(sender), workers, tally })
     }
 
     /// How many worker threads the pool has.
@@ -202,7 +192,7 @@ impl Pool {
         self.apply_async(f, args, move |result| {
             let _ = sender.send(result);
         });
-        receive(&receiver, self.spin).unwrap_or_else(|_| Err(lost(0)))
+        receiver.recv().unwrap_or_else(|_| Err(lost(0)))
     }
     // ANCHOR_END: apply
 
@@ -295,10 +285,10 @@ impl Drop for Pool {
 
 // ANCHOR: worker
 /// One worker: take a job, run it, again, until the queue is closed.
-fn worker(number: usize, receiver: &Mutex<mpsc::Receiver<Job>>, tally: &Tally, spin: Duration) {
+fn worker(number: usize, receiver: &Mutex<mpsc::Receiver<Job>>, tally: &Tally) {
     loop {
         // The lock is held while waiting for a job, never while running one.
-        let job = match receive(&receiver.lock().unwrap_or_else(PoisonError::into_inner), spin) {
+        let job = match receiver.lock().unwrap_or_else(PoisonError::into_inner).recv() {
             Ok(job) => job,
             Err(mpsc::RecvError) => return, // the pool was dropped
         };
@@ -314,38 +304,6 @@ fn worker(number: usize, receiver: &Mutex<mpsc::Receiver<Job>>, tally: &Tally, s
     }
 }
 // ANCHOR_END: worker
-
-// ANCHOR: receive
-/// `receiver.recv()`, but checking for `spin` before going to sleep.
-///
-/// A thread that sleeps in `recv` must be woken by the sender: the system
-/// puts it back on a core, tens of microseconds on this course's machine.
-/// A thread that keeps checking sees the message within a microsecond, and
-/// burns its core meanwhile. Spinning about as long as a sleep and a wake-up
-/// cost, then sleeping, never wastes more than twice what the better choice
-/// would have (the classic analysis of spin-then-block). Every 64th check
-/// yields the core, should another thread need it: on a single core, a
-/// spinning thread must not hold off the very thread that will send.
-pub fn receive<T>(receiver: &mpsc::Receiver<T>, spin: Duration) -> Result<T, mpsc::RecvError> {
-    let started = Instant::now();
-    let mut checks = 0u32;
-    while started.elapsed() < spin {
-        match receiver.try_recv() {
-            Ok(message) => return Ok(message),
-            Err(mpsc::TryRecvError::Disconnected) => return Err(mpsc::RecvError),
-            Err(mpsc::TryRecvError::Empty) => {
-                checks += 1;
-                if checks.is_multiple_of(64) {
-                    std::thread::yield_now();
-                } else {
-                    std::hint::spin_loop();
-                }
-            }
-        }
-    }
-    receiver.recv()
-}
-// ANCHOR_END: receive
 
 /// What `map_async` returns: the results, once they are all in.
 pub struct AsyncResult<T> {

@@ -6,7 +6,6 @@
 //! must count exactly what it counts.
 
 use std::process::ExitCode;
-use std::time::Instant;
 
 use shared::cli::TimelineArg;
 use shared::{println, span};
@@ -46,11 +45,10 @@ pub fn run(args: &Args) -> ExitCode {
         let progress = Progress::start("starting");
         let table = common::make_table(&args.table, &progress);
         progress.step("sequential", None, || 0);
-        let started = Instant::now();
-        let results = span(0, "main").in_scope(|| count(&table));
-        let time = started.elapsed();
+        let (results, time) =
+            common::best_of(args.table.best_of, || span(0, "main").in_scope(|| count(&table)));
         progress.finish();
-        println!("sequential loop: {}", common::duration(time));
+        println!("sequential loop: {}{}", common::duration(time), common::runs_note(args.table.best_of));
         println!("  first ten counts: {:?}", &results[..results.len().min(10)]);
         if !table.is_empty() {
             println!("  {} per row, on one thread.", common::duration(time / table.len() as u32));

@@ -14,7 +14,8 @@ use pool::table::{self, howmany_within_range};
 use shared::cli::{NoInstantArg, SeedArg};
 
 fn setup(rows: u32, workers: u32, chunk: usize) -> Setup {
-    let table = TableArgs { rows, seed: SeedArg { seed: 7 }, no_instant: NoInstantArg::default() };
+    let table =
+        TableArgs { rows, best_of: 1, seed: SeedArg { seed: 7 }, no_instant: NoInstantArg::default() };
     let progress = Progress::start("test");
     Setup::new(&table, WorkersArg { workers: Some(workers) }, chunk, &progress).unwrap()
 }
@@ -56,18 +57,14 @@ fn apply_async_in_chunks_counts_what_the_loop_counts() {
 }
 
 #[test]
-fn the_compare_table_has_every_pool_for_every_python_method() {
+fn the_compare_table_has_both_pools_for_every_python_method() {
     let methods = pool::compare::methods();
     for python in
         ["Pool.apply", "Pool.map", "Pool.starmap", "Pool.apply_async", "Pool.map_async", "Pool.starmap_async"]
     {
         let runners: Vec<Runner> =
             methods.iter().filter(|method| method.python == python).map(|method| method.runner).collect();
-        let expected = match python {
-            "Pool.apply" => &[Runner::HomeMade, Runner::Spinning, Runner::Rayon][..],
-            _ => &[Runner::HomeMade, Runner::Rayon],
-        };
-        assert_eq!(runners, expected, "{python}");
+        assert_eq!(runners, [Runner::HomeMade, Runner::Rayon], "{python}");
     }
 }
 
