@@ -36,7 +36,7 @@ pub const MAX_WORKERS: u32 = 256;
 /// The table size of the original.
 pub const DEFAULT_ROWS: u32 = 200_000;
 
-/// `--rows`, `--seed`: the table.
+/// `--rows`, `--seed`: the table; `--best-of`: how many times each method runs.
 #[derive(clap::Args, Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TableArgs {
     /// Rows in the table, each five numbers from 0 to 9 (at most 20,000,000:
@@ -179,8 +179,16 @@ impl Setup {
             .build()
             .map_err(|error| Failure::new(format!("cannot start rayon's pool: {error}")))?;
         progress.step("sequential", None, || 0);
-        let (expected, sequential) =
-            best_of(args.best_of, || span(0, "main").in_scope(|| crate::sequential::count(&table)));
+        let mut first = None;
+        let sequential = best_of(
+            args.best_of,
+            || span(0, "main").in_scope(|| crate::sequential::count(&table)),
+            |counts| {
+                // The first run's counts are kept; a later run's are freed here.
+                first.get_or_insert(counts);
+            },
+        );
+        let expected = first.unwrap_or_default();
         Ok(Setup { table, expected, sequential, pool, rayon, chunk, runs: args.best_of })
     }
 
@@ -193,8 +201,6 @@ impl Setup {
 /// Which pool a method runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Runner {
-    /// No pool: the main thread.
-    MainThread,
     /// [`crate::homemade::Pool`].
     HomeMade,
     /// rayon's pool.
@@ -205,7 +211,6 @@ impl Runner {
     /// As the tables print it.
     pub fn name(self) -> &'static str {
         match self {
-            Runner::MainThread => "main thread",
             Runner::HomeMade => "home-made",
             Runner::Rayon => "rayon",
         }
@@ -272,7 +277,8 @@ impl Measured {
     }
 }
 
-/// Runs `method` once, timed, and checks its counts.
+/// Runs `method` (`--best-of` times), timed, and checks its counts after
+/// every run.
 pub fn measure(method: &Method, setup: &Setup, progress: &Progress) -> Measured {
     let tasks = method.tasks.map(|tasks| tasks(setup));
     let label = format!("{} ({})", method.example, method.runner.name());
@@ -283,28 +289,39 @@ pub fn measure(method: &Method, setup: &Setup, progress: &Progress) -> Measured 
     } else {
         progress.step(label, None, || 0);
     }
-    let (counted, time) = best_of(setup.runs, || span(0, "main").in_scope(|| (method.count)(setup)));
-    let (first_ten, check) = match counted {
-        Ok(counts) => (counts.iter().take(10).copied().collect(), same_as(&counts, &setup.expected)),
-        Err(error) => (Vec::new(), Err(error.to_string())),
-    };
+    let mut first_ten = Vec::new();
+    let mut check = Ok(());
+    let time = best_of(
+        setup.runs,
+        || span(0, "main").in_scope(|| (method.count)(setup)),
+        |counted| {
+            let checked = match counted {
+                Ok(counts) => {
+                    first_ten = counts.iter().take(10).copied().collect();
+                    same_as(&counts, &setup.expected)
+                }
+                Err(error) => Err(error.to_string()),
+            };
+            // The first problem is the one reported.
+            check = check.clone().and(checked);
+        },
+    );
     Measured { method: *method, time, tasks, first_ten, check }
 }
 
-/// Runs `work` `runs` times (at least once): the last run's result, and the
-/// fastest run's time. Each run's result is dropped before the next run
-/// starts, so that the next can reuse its memory.
-pub fn best_of<T>(runs: u32, mut work: impl FnMut() -> T) -> (T, Duration) {
-    let started = Instant::now();
-    let mut result = work();
-    let mut best = started.elapsed();
-    for _ in 1..runs {
-        drop(result);
+/// Runs `work` `runs` times (at least once) and returns the fastest run's
+/// time. Each run's result goes to `inspect`, outside the timing, before the
+/// next run starts: what `inspect` does not keep is freed, and the next run
+/// can reuse its memory.
+pub fn best_of<T>(runs: u32, mut work: impl FnMut() -> T, mut inspect: impl FnMut(T)) -> Duration {
+    let mut best = Duration::MAX;
+    for _ in 0..runs.max(1) {
         let started = Instant::now();
-        result = work();
+        let result = work();
         best = best.min(started.elapsed());
+        inspect(result);
     }
-    (result, best)
+    best
 }
 
 /// ` (fastest of 5 runs)`, or nothing for one run.
@@ -508,18 +525,23 @@ mod tests {
     #[test]
     fn best_of_runs_the_work_that_many_times_and_keeps_the_fastest() {
         let mut runs = 0;
+        let mut seen = Vec::new();
         let started = Instant::now();
-        let (last, best) = best_of(3, || {
-            runs += 1;
-            (0..100_000u64).map(std::hint::black_box).sum::<u64>() + runs
-        });
+        let best = best_of(
+            3,
+            || {
+                runs += 1;
+                (0..100_000u64).map(std::hint::black_box).sum::<u64>() + runs
+            },
+            |result| seen.push(result),
+        );
         let total = started.elapsed();
-        assert_eq!((runs, last), (3, 4_999_950_003));
+        assert_eq!(seen, [4_999_950_001, 4_999_950_002, 4_999_950_003]);
         // The fastest of three runs took at most their average.
         assert!(best <= total / 3, "{best:?} of {total:?}");
         let mut once = 0;
-        let _ = best_of(1, || once += 1);
-        assert_eq!(once, 1);
+        let _ = best_of(0, || once += 1, drop);
+        assert_eq!(once, 1, "at least one run");
     }
 
     #[test]
