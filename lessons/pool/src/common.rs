@@ -144,7 +144,7 @@ pub struct Setup {
     pub table: Arc<[Row]>,
     /// The sequential loop's counts: what every method must return.
     pub expected: Vec<u8>,
-    /// How long the loop took.
+    /// How long the loop took (its fastest run, once [`measure_all`] is done).
     pub sequential: Duration,
     /// The home-made pool.
     pub pool: Pool,
@@ -179,16 +179,9 @@ impl Setup {
             .build()
             .map_err(|error| Failure::new(format!("cannot start rayon's pool: {error}")))?;
         progress.step("sequential", None, || 0);
-        let mut first = None;
-        let sequential = best_of(
-            args.best_of,
-            || span(0, "main").in_scope(|| crate::sequential::count(&table)),
-            |counts| {
-                // The first run's counts are kept; a later run's are freed here.
-                first.get_or_insert(counts);
-            },
-        );
-        let expected = first.unwrap_or_default();
+        let started = Instant::now();
+        let expected = span(0, "main").in_scope(|| crate::sequential::count(&table));
+        let sequential = started.elapsed();
         Ok(Setup { table, expected, sequential, pool, rayon, chunk, runs: args.best_of })
     }
 
@@ -277,36 +270,62 @@ impl Measured {
     }
 }
 
-/// Runs `method` (`--best-of` times), timed, and checks its counts after
-/// every run.
-pub fn measure(method: &Method, setup: &Setup, progress: &Progress) -> Measured {
-    let tasks = method.tasks.map(|tasks| tasks(setup));
+/// Runs the loop and every method `--best-of` times, in rounds (the loop,
+/// then each method, then again), so that a machine that slows down for a
+/// while slows every method alike; keeps each one's fastest run, and checks
+/// the counts of every run, outside the timing.
+pub fn measure_all(methods: &[Method], setup: &mut Setup, progress: &Progress) -> Vec<Measured> {
+    let mut measured: Vec<Measured> = methods
+        .iter()
+        .map(|method| Measured {
+            method: *method,
+            time: Duration::MAX,
+            tasks: method.tasks.map(|tasks| tasks(setup)),
+            first_ten: Vec::new(),
+            check: Ok(()),
+        })
+        .collect();
+    for round in 0..setup.runs {
+        if round > 0 {
+            // The first round's loop ran in `Setup::new`, and made `expected`.
+            progress.step("sequential", None, || 0);
+            let started = Instant::now();
+            let counts = span(0, "main").in_scope(|| crate::sequential::count(&setup.table));
+            setup.sequential = setup.sequential.min(started.elapsed());
+            drop(counts);
+        }
+        for result in &mut measured {
+            run_once(result, setup, progress);
+        }
+    }
+    measured
+}
+
+/// One timed run of `result`'s method, its counts checked afterwards.
+fn run_once(result: &mut Measured, setup: &Setup, progress: &Progress) {
+    let method = result.method;
     let label = format!("{} ({})", method.example, method.runner.name());
-    if let (Runner::HomeMade, Some(tasks)) = (method.runner, tasks) {
+    if let (Runner::HomeMade, Some(tasks)) = (method.runner, result.tasks) {
         let finished = setup.pool.finished_tasks();
         let before = finished();
         progress.step(label, Some(tasks as u64), move || finished() - before);
     } else {
         progress.step(label, None, || 0);
     }
-    let mut first_ten = Vec::new();
-    let mut check = Ok(());
-    let time = best_of(
-        setup.runs,
-        || span(0, "main").in_scope(|| (method.count)(setup)),
-        |counted| {
-            let checked = match counted {
-                Ok(counts) => {
-                    first_ten = counts.iter().take(10).copied().collect();
-                    same_as(&counts, &setup.expected)
-                }
-                Err(error) => Err(error.to_string()),
-            };
-            // The first problem is the one reported.
-            check = check.clone().and(checked);
-        },
-    );
-    Measured { method: *method, time, tasks, first_ten, check }
+    let started = Instant::now();
+    let counted = span(0, "main").in_scope(|| (method.count)(setup));
+    result.time = result.time.min(started.elapsed());
+    let checked = match counted {
+        Ok(counts) => {
+            result.first_ten = counts.iter().take(10).copied().collect();
+            same_as(&counts, &setup.expected)
+        }
+        Err(error) => Err(error.to_string()),
+    };
+    // The first problem is the one reported.
+    if result.check.is_ok() {
+        result.check = checked;
+    }
 }
 
 /// Runs `work` `runs` times (at least once) and returns the fastest run's
@@ -349,8 +368,8 @@ pub fn run_methods(
     methods: &[Method],
 ) -> Result<(Setup, Vec<Measured>), Failure> {
     let progress = Progress::start("starting");
-    let setup = Setup::new(args, workers, chunk, &progress)?;
-    let measured: Vec<Measured> = methods.iter().map(|method| measure(method, &setup, &progress)).collect();
+    let mut setup = Setup::new(args, workers, chunk, &progress)?;
+    let measured = measure_all(methods, &mut setup, &progress);
     progress.finish();
     println!();
     print_sequential(&setup);

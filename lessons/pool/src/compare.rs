@@ -58,9 +58,8 @@ pub fn run(args: &Args) -> ExitCode {
     }
     shared::run_blocking(common::options(None), || {
         let progress = Progress::start("starting");
-        let setup = common::Setup::new(&args.table, args.workers, args.chunk as usize, &progress)?;
-        let measured: Vec<Measured> =
-            methods().iter().map(|method| common::measure(method, &setup, &progress)).collect();
+        let mut setup = common::Setup::new(&args.table, args.workers, args.chunk as usize, &progress)?;
+        let measured = common::measure_all(&methods(), &mut setup, &progress);
         progress.finish();
         println!();
         print_table(&setup, &measured);
