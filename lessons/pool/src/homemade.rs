@@ -222,7 +222,8 @@ impl Pool {
                 let _ = sender.send((chunk, results));
             }));
         }
-        AsyncResult { wait: Box::new(move || collect_chunks(&receiver, chunks)) }
+        let items = items.len();
+        AsyncResult { wait: Box::new(move || collect_chunks(&receiver, chunks, items)) }
     }
     // ANCHOR_END: map_async
 
@@ -329,16 +330,28 @@ pub fn default_chunk_size(items: usize, workers: usize) -> usize {
     items.div_ceil(4 * workers.max(1)).max(1)
 }
 
-/// Receives `chunks` chunks of results, in any order, and puts them in order.
+/// Receives `chunks` chunks of results, `items` in all, in any order, and
+/// puts them in order. Each chunk is copied into place as soon as every chunk
+/// before it is in, while the workers still count the later ones: only the
+/// last chunks' copying is left for after the workers are done.
 fn collect_chunks<R>(
     receiver: &mpsc::Receiver<(usize, Result<Vec<R>, TaskError>)>,
     chunks: usize,
+    items: usize,
 ) -> Result<Vec<R>, TaskError> {
-    let mut slots: Vec<Option<Vec<R>>> = (0..chunks).map(|_| None).collect();
+    let mut results = Vec::with_capacity(items);
+    let mut early: Vec<Option<Vec<R>>> = (0..chunks).map(|_| None).collect();
+    let mut next = 0; // the first chunk not yet in `results`
     let mut first_error: Option<TaskError> = None;
     for _ in 0..chunks {
         match receiver.recv() {
-            Ok((chunk, Ok(results))) => slots[chunk] = Some(results),
+            Ok((chunk, Ok(part))) => {
+                early[chunk] = Some(part);
+                while let Some(part) = early.get_mut(next).and_then(Option::take) {
+                    results.extend(part);
+                    next += 1;
+                }
+            }
             Ok((_, Err(error))) => {
                 if first_error.as_ref().is_none_or(|first| error.task < first.task) {
                     first_error = Some(error);
@@ -347,14 +360,11 @@ fn collect_chunks<R>(
             Err(mpsc::RecvError) => break, // a chunk's sender was dropped unsent
         }
     }
-    if let Some(error) = first_error {
-        return Err(error);
+    match first_error {
+        Some(error) => Err(error),
+        None if next < chunks => Err(lost(next)),
+        None => Ok(results),
     }
-    let mut results = Vec::with_capacity(slots.iter().flatten().map(Vec::len).sum());
-    for (chunk, slot) in slots.into_iter().enumerate() {
-        results.extend(slot.ok_or_else(|| lost(chunk))?);
-    }
-    Ok(results)
 }
 
 fn lost(task: usize) -> TaskError {
