@@ -101,6 +101,12 @@ pub fn parse_rows(text: &str) -> Result<u32, String> {
     parse_bounded(text, ("row", "rows"), 0, MAX_ROWS, why)
 }
 
+/// `--rows` of `dataframe`: from 0 to [`MAX_ROWS`], with the frame's reason.
+pub fn parse_frame_rows(text: &str) -> Result<u32, String> {
+    let why = "the frame, the loop's results and the column-wise squares take about 48 bytes a row: 1 GB at that size";
+    parse_bounded(text, ("row", "rows"), 0, MAX_ROWS, why)
+}
+
 /// `--workers`: a whole number from 1 to [`MAX_WORKERS`].
 pub fn parse_workers(text: &str) -> Result<u32, String> {
     parse_bounded(text, ("worker", "workers"), 1, MAX_WORKERS, "each worker is an OS thread")

@@ -44,9 +44,9 @@ pub const DEFAULT_ROWS: u32 = 200_000;
 /// Flags of `dataframe`.
 #[derive(clap::Args, Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Args {
-    /// Rows in the frame, each two numbers from 3 to 9 (at most 20,000,000, as
-    /// for the other examples).
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_ROWS, allow_negative_numbers = true, value_parser = common::parse_rows)]
+    /// Rows in the frame, each two numbers from 3 to 9 (at most 20,000,000:
+    /// about 1 GB at that size).
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_ROWS, allow_negative_numbers = true, value_parser = common::parse_frame_rows)]
     pub rows: u32,
     /// `--workers`.
     #[command(flatten)]
