@@ -200,7 +200,7 @@ pub const LESSONS: &[Lesson] = &[
     Lesson {
         name: "pool",
         title: "pools: parallel map over a table",
-        built: false,
+        built: true,
         examples: &[
             example("sequential", "the plain loop: the baseline", "003 \"Parallel processing\" §4"),
             example(
@@ -208,7 +208,11 @@ pub const LESSONS: &[Lesson] = &[
                 "one task per row: correct, and slower than the loop",
                 "003 \"Parallel processing\" §5.1",
             ),
-            example("map", "chunked parallel map, results in order", "003 \"Parallel processing\" §5.2"),
+            example(
+                "map",
+                "chunked parallel map, results in order; home-made pool and rayon",
+                "003 \"Parallel processing\" §5.2",
+            ),
             example(
                 "starmap",
                 "a function of several arguments per item",
@@ -216,7 +220,7 @@ pub const LESSONS: &[Lesson] = &[
             ),
             example(
                 "apply-async",
-                "results out of order, placed by index",
+                "results out of order, placed by index by a callback",
                 "003 \"Parallel processing\" §6.1",
             ),
             example("map-async", "submit now, collect later", "003 \"Parallel processing\" §6"),
@@ -227,12 +231,12 @@ pub const LESSONS: &[Lesson] = &[
             ),
             example(
                 "compare",
-                "every method on the same data: times, speed-ups, equal results",
+                "every method on the same data: times, speed-ups, equal results (the default)",
                 "003 \"Parallel processing\" §4–§6",
             ),
             example(
                 "dataframe",
-                "a hypotenuse per row, per column and over the whole table",
+                "a hypotenuse per row, per column and over the whole table, with rayon",
                 "003 \"Parallel processing\" §7",
             ),
         ],

@@ -1,0 +1,117 @@
+//! # `map-async`: submit now, collect later
+//!
+//! Ports seed 003 §6, `Pool.map_async()`: the same chunked map as `map`,
+//! but the call returns at once with a handle, and `.get()` waits for the
+//! results. In between, the calling thread is free to do something else.
+//! (`map` itself is `map_async(…).get()`, in Python's pool as in this one.)
+//!
+//! The example runs it once more in two parts: how soon `map_async`
+//! returned (the time to queue the chunks), and how long `.get()` then
+//! waited (the time the workers still needed). With rayon, `spawn` runs a closure on the
+//! pool without waiting, and a channel brings its result back.
+
+use std::process::ExitCode;
+use std::sync::{Arc, mpsc};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use shared::cli::TimelineArg;
+use shared::println;
+
+use crate::common::{self, Method, Runner, TableArgs, WorkersArg};
+use crate::homemade::{Pool, TaskError};
+use crate::map::howmany_within_range_rowonly;
+use crate::table::Row;
+
+/// Flags of `map-async`.
+#[derive(clap::Args, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Args {
+    /// `--rows`, `--seed`.
+    #[command(flatten)]
+    pub table: TableArgs,
+    /// `--workers`.
+    #[command(flatten)]
+    pub workers: WorkersArg,
+    /// `--timeline`.
+    #[command(flatten)]
+    pub timeline: TimelineArg,
+}
+
+// ANCHOR: port
+/// `result = pool.map_async(howmany_within_range_rowonly, data)`, then
+/// `meanwhile()`, then `result.get()`.
+pub fn count_with_pool(
+    pool: &Pool,
+    data: &Arc<[Row]>,
+    meanwhile: impl FnOnce(),
+) -> Result<Vec<u8>, TaskError> {
+    let result = pool.map_async(howmany_within_range_rowonly, data);
+    meanwhile(); // the workers are counting; this thread is free
+    result.get()
+}
+// ANCHOR_END: port
+
+// ANCHOR: rayon
+/// The same with rayon: `spawn` returns at once; a channel brings the counts.
+pub fn count_with_rayon(pool: &rayon::ThreadPool, data: &Arc<[Row]>, meanwhile: impl FnOnce()) -> Vec<u8> {
+    let (sender, result) = mpsc::channel();
+    let data = Arc::clone(data);
+    pool.spawn(move || {
+        let counts: Vec<u8> = data.par_iter().map(howmany_within_range_rowonly).collect();
+        let _ = sender.send(counts);
+    });
+    meanwhile();
+    result.recv().unwrap_or_default()
+}
+// ANCHOR_END: rayon
+
+/// `map_async` on each pool, with nothing to do meanwhile.
+pub const METHODS: [Method; 2] = [
+    Method {
+        example: "map-async",
+        python: "Pool.map_async",
+        runner: Runner::HomeMade,
+        how: "pool.map_async, then .get()",
+        tasks: Some(common::map_tasks),
+        count: |setup| count_with_pool(&setup.pool, &setup.table, || {}),
+    },
+    Method {
+        example: "map-async",
+        python: "Pool.map_async",
+        runner: Runner::Rayon,
+        how: "pool.spawn + channel",
+        tasks: None,
+        count: |setup| Ok(count_with_rayon(&setup.rayon, &setup.table, || {})),
+    },
+];
+
+/// Runs the loop and `map_async` on both pools, then shows how soon the
+/// home-made `map_async` returned.
+pub fn run(args: &Args) -> ExitCode {
+    if let Err(code) = args.table.no_instant.refuse(common::NO_INSTANT) {
+        return code;
+    }
+    shared::run_blocking(common::options(Some(args.timeline)), || {
+        let (setup, measured) = common::run_methods(&args.table, args.workers, 1, &METHODS)?;
+        let started = Instant::now();
+        let mut returned_after = Duration::ZERO;
+        let again = count_with_pool(&setup.pool, &setup.table, || returned_after = started.elapsed());
+        let total = started.elapsed();
+        if again.as_ref().ok() == Some(&setup.expected) {
+            println!();
+            print_split("map_async", "queueing the chunks", returned_after, total);
+        }
+        common::check_all(&measured)
+    })
+}
+
+/// `… returned after …; .get() waited …`, from a second run; `submitting`
+/// says what the call did before it returned.
+pub fn print_split(name: &str, submitting: &str, returned_after: Duration, total: Duration) {
+    println!(
+        "Run again, timed in two parts: {name} returned after {} ({submitting}), and the main thread was \
+         free; .get() then waited {} more for the workers.",
+        common::duration(returned_after),
+        common::duration(total.saturating_sub(returned_after))
+    );
+}
