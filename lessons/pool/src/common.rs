@@ -14,11 +14,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use shared::cli::{NoInstantArg, SeedArg, TimelineArg};
-use shared::timing::plural;
+use shared::timing::{plural, plural_thousands, thousands};
 use shared::{Failure, Options, println, span};
 
+use shared::progress::Progress;
+
 use crate::homemade::{Pool, TaskError};
-use crate::progress::Progress;
 use crate::table::{self, Row};
 
 /// The most rows a table may have.
@@ -509,35 +510,12 @@ pub fn times(ratio: f64) -> String {
     }
 }
 
-/// `200,000`.
-pub fn thousands(number: u64) -> String {
-    let digits = number.to_string();
-    let mut grouped = String::new();
-    for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(digit);
-    }
-    grouped
-}
-
-/// `1 row`, `200,000 rows`.
-pub fn plural_thousands(count: u64, singular: &str, plural: &str) -> String {
-    format!("{} {}", thousands(count), if count == 1 { singular } else { plural })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn numbers_print_for_people() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(200_000), "200,000");
-        assert_eq!(thousands(20_000_000), "20,000,000");
-        assert_eq!(plural_thousands(1, "row", "rows"), "1 row");
         assert_eq!(duration(Duration::from_millis(1234)), "1.23 s");
         assert_eq!(duration(Duration::from_micros(456)), "456 µs");
         assert_eq!(duration(Duration::from_nanos(7_800)), "7.80 µs");

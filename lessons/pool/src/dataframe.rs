@@ -145,7 +145,7 @@ pub fn run(args: &Args) -> ExitCode {
         let frame = Frame::random(args.seed.seed, args.rows as usize);
         println!(
             "Data frame: {} × 2 columns of whole numbers from 3 to 9, seed {} (made in {}, before any timing).",
-            common::plural_thousands(frame.len() as u64, "row", "rows"),
+            shared::timing::plural_thousands(frame.len() as u64, "row", "rows"),
             args.seed.seed,
             common::duration(made.elapsed())
         );
@@ -156,7 +156,7 @@ pub fn run(args: &Args) -> ExitCode {
             .map_err(|error| shared::Failure::new(format!("cannot start rayon's pool: {error}")))?;
         println!(
             "The hypotenuse of each row, √(a² + b²), on rayon's pool of {}:\n",
-            common::plural_thousands(workers as u64, "thread", "threads")
+            shared::timing::plural_thousands(workers as u64, "thread", "threads")
         );
         let (expected, loop_time) = timed(|| sequential(&frame));
         print_way("sequential loop", loop_time, None, &expected, Ok(()));

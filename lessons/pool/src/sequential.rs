@@ -11,8 +11,8 @@ use shared::cli::TimelineArg;
 use shared::{println, span};
 
 use crate::common::{self, TableArgs};
-use crate::progress::Progress;
 use crate::table::{Row, howmany_within_range};
+use shared::progress::Progress;
 
 /// Flags of `sequential`.
 #[derive(clap::Args, Clone, Copy, Debug, PartialEq, Eq)]
