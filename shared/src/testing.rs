@@ -1,6 +1,7 @@
 //! For tests: run an example's code and read what it did, the bars it
 //! recorded and the lines it printed, instead of making the example return
-//! extra values for the test's sake.
+//! extra values for the test's sake ([`Recording`]); and run a lesson's real
+//! binary, read its `--help`, drive it with signals ([`cli`]).
 //!
 //! ```
 //! use shared::{println, span, testing::Recording, timing::Clock};
@@ -10,6 +11,8 @@
 //! assert_eq!(recording.texts_of(3), ["hi"]);
 //! assert_eq!(recording.bars()[0].label, "hello");
 //! ```
+
+pub mod cli;
 
 use crate::output::{Capture, Line};
 use crate::timeline::{self, Bar, Chart, Timeline};

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use predicates::prelude::*;
+use shared::testing::cli::{examples_in, flags_in, lines_where, success_stdout};
 
 fn async_io() -> Command {
     let mut command = Command::cargo_bin("async-io").unwrap();
@@ -12,50 +13,20 @@ fn async_io() -> Command {
     command
 }
 
-/// A fresh folder under cargo's scratch space for integration tests.
-fn scratch(name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli").join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 fn stdout_of(command: &mut Command) -> String {
-    let output = command.output().unwrap();
-    assert!(output.status.success(), "{:?}\n{}", output.status, String::from_utf8_lossy(&output.stderr));
-    assert!(output.stderr.is_empty() || !String::from_utf8_lossy(&output.stderr).contains("panicked"));
-    String::from_utf8(output.stdout).unwrap()
+    success_stdout(command.output().unwrap())
 }
 
-/// The lines of `text` that `keep` says are interesting, in order.
-fn lines_where(text: &str, keep: impl Fn(&str) -> bool) -> Vec<String> {
-    text.lines().filter(|line| keep(line)).map(str::to_string).collect()
-}
-
-/// The flags a `--help` text lists, in order.
-fn flags_in(help: &str) -> Vec<String> {
-    help.lines()
-        .filter_map(|line| line.trim_start().strip_prefix("--"))
-        .map(|rest| format!("--{}", rest.split([' ', '=']).next().unwrap()))
-        .collect()
+fn scratch(name: &str) -> PathBuf {
+    shared::testing::cli::scratch(env!("CARGO_TARGET_TMPDIR"), name)
 }
 
 #[test]
 fn help_lists_exactly_the_examples_of_the_course() {
     let help = stdout_of(async_io().arg("--help"));
     let lesson = course::catalog::lesson("async-io").unwrap();
-    let listed: Vec<&str> = help
-        .lines()
-        .skip_while(|line| !line.starts_with("Commands:"))
-        .skip(1)
-        .take_while(|line| line.starts_with("  "))
-        // Names are indented by two; wrapped descriptions by more.
-        .filter(|line| !line.starts_with("   "))
-        .filter_map(|line| line.split_whitespace().next())
-        .filter(|name| *name != "help")
-        .collect();
     let expected: Vec<&str> = lesson.examples.iter().map(|example| example.name).collect();
-    assert_eq!(listed, expected);
+    assert_eq!(examples_in(&help), expected);
 }
 
 #[test]
@@ -415,15 +386,10 @@ fn input_worker_exits_non_zero_when_a_file_cannot_be_written() {
 #[test]
 fn a_stdout_that_cannot_be_written_ends_with_one_line_and_exit_code_1() {
     for example in [&["count", "--instant"][..], &["--help"], &["chess"]] {
-        let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
-        let output = std::process::Command::new(assert_cmd::cargo::cargo_bin("async-io"))
-            .args(example)
-            .stdout(full)
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8(output.stderr).unwrap();
-        assert_eq!(output.status.code(), Some(1), "{example:?}: {stderr}");
-        assert_eq!(stderr, "error: cannot write to standard output: No space left on device (os error 28)\n");
+        shared::testing::cli::assert_full_disk_ends_with_one_line(
+            &assert_cmd::cargo::cargo_bin("async-io"),
+            example,
+        );
     }
 }
 
@@ -451,86 +417,16 @@ fn a_closed_pipe_ends_the_program_quietly() {
 /// no `kill -INT`, and its Ctrl-C reaches the same two-step logic.
 #[cfg(unix)]
 mod ctrl_c {
-    use std::io::{Read, Write};
+    use std::io::Write;
     use std::process::{Child, Stdio};
-    use std::sync::mpsc;
     use std::time::Duration;
+
+    use shared::testing::cli::{Watched, kill, press_twice_quickly};
 
     use super::scratch;
 
-    /// Everything a child prints on one stream, collected as it comes.
-    struct Watched {
-        chunks: mpsc::Receiver<Vec<u8>>,
-        seen: String,
-    }
-
-    impl Watched {
-        fn new(mut stream: impl Read + Send + 'static) -> Watched {
-            let (sender, chunks) = mpsc::channel();
-            std::thread::spawn(move || {
-                let mut buffer = [0; 4096];
-                while let Ok(read @ 1..) = stream.read(&mut buffer) {
-                    if sender.send(buffer[..read].to_vec()).is_err() {
-                        break;
-                    }
-                }
-            });
-            Watched { chunks, seen: String::new() }
-        }
-
-        /// Waits until `needle` has been printed `times` times. The timeout
-        /// only turns a hang into a failure; the test moves on the moment the
-        /// text appears.
-        fn wait_for(&mut self, needle: &str, times: usize) {
-            while self.seen.matches(needle).count() < times {
-                match self.chunks.recv_timeout(Duration::from_secs(30)) {
-                    Ok(chunk) => self.seen.push_str(&String::from_utf8_lossy(&chunk)),
-                    Err(_) => panic!("never saw {needle:?} ×{times}; saw:\n{}", self.seen),
-                }
-            }
-        }
-
-        fn rest(mut self) -> String {
-            while let Ok(chunk) = self.chunks.recv_timeout(Duration::from_secs(30)) {
-                self.seen.push_str(&String::from_utf8_lossy(&chunk));
-            }
-            self.seen
-        }
-    }
-
     fn interrupt(child: &Child) {
-        let status =
-            std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
-        assert!(status.success());
-    }
-
-    /// Two presses as quick as the kernel allows: the second SIGINT is sent
-    /// the moment the first has been delivered. (Sent while the first is
-    /// still pending, the kernel would merge them: standard signals do not
-    /// queue.) Linux shows pending signals in /proc; elsewhere, wait for the
-    /// program's answer to the first.
-    fn press_twice_quickly(child: &Child, stderr: &mut Watched) {
-        interrupt(child);
-        if cfg!(target_os = "linux") {
-            let status = format!("/proc/{}/status", child.id());
-            let deadline = std::time::Instant::now() + Duration::from_secs(30);
-            // SIGINT is signal 2: bit 1 of the pending-signal masks.
-            let sigint_pending = |text: &str| {
-                text.lines().filter(|line| line.starts_with("ShdPnd:") || line.starts_with("SigPnd:")).any(
-                    |line| {
-                        let mask = line.split_whitespace().nth(1).unwrap_or("0");
-                        u64::from_str_radix(mask, 16).unwrap_or(0) & 2 != 0
-                    },
-                )
-            };
-            while std::fs::read_to_string(&status).is_ok_and(|text| sigint_pending(&text)) {
-                assert!(std::time::Instant::now() < deadline, "the first SIGINT was never delivered");
-                std::thread::yield_now();
-            }
-        } else {
-            stderr.wait_for("Ctrl-C: no more input", 1);
-        }
-        interrupt(child);
+        kill("-INT", child.id());
     }
 
     fn start(out: &std::path::Path, instant: bool) -> (Child, Watched, Watched) {

@@ -2,6 +2,7 @@
 
 use assert_cmd::Command;
 use predicates::prelude::*;
+use shared::testing::cli::{examples_in, flags_in};
 
 fn coroutine() -> Command {
     let mut command = Command::cargo_bin("coroutine").unwrap();
@@ -29,28 +30,11 @@ fn stdout_of(command: &mut Command) -> String {
     stdout
 }
 
-/// The flags a `--help` text lists, in order.
-fn flags_in(help: &str) -> Vec<String> {
-    help.lines()
-        .filter_map(|line| line.trim_start().strip_prefix("--"))
-        .map(|rest| format!("--{}", rest.split([' ', '=']).next().unwrap()))
-        .collect()
-}
-
 #[test]
 fn help_lists_exactly_the_examples_of_the_course() {
     let help = stdout_of(coroutine().arg("--help"));
     let lesson = course::catalog::lesson("coroutine").unwrap();
-    let listed: Vec<&str> = help
-        .lines()
-        .skip_while(|line| !line.starts_with("Commands:"))
-        .skip(1)
-        .take_while(|line| line.starts_with("  "))
-        // Names are indented by two; wrapped descriptions by more.
-        .filter(|line| !line.starts_with("   "))
-        .filter_map(|line| line.split_whitespace().next())
-        .filter(|name| *name != "help")
-        .collect();
+    let listed = examples_in(&help);
     let expected: Vec<&str> = lesson.examples.iter().map(|example| example.name).collect();
     assert_eq!(listed, expected);
 }

@@ -5,40 +5,13 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use predicates::prelude::*;
+use shared::testing::cli::{examples_in, flags_in, lines_where, success_stdout};
 
 fn multiprocess() -> Command {
     let mut command = Command::cargo_bin("multiprocess").unwrap();
     // Tests see plain text whatever the environment says about colors.
     command.env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE").env("COLUMNS", "80");
     command
-}
-
-/// A fresh folder under cargo's scratch space for integration tests.
-fn scratch(name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli").join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn stdout_of(command: &mut Command) -> String {
-    let output = command.output().unwrap();
-    assert!(output.status.success(), "{:?}\n{}", output.status, String::from_utf8_lossy(&output.stderr));
-    assert!(!String::from_utf8_lossy(&output.stderr).contains("panicked"));
-    String::from_utf8(output.stdout).unwrap()
-}
-
-/// The lines of `text` that `keep` says are interesting, in order.
-fn lines_where(text: &str, keep: impl Fn(&str) -> bool) -> Vec<String> {
-    text.lines().filter(|line| keep(line)).map(str::to_string).collect()
-}
-
-/// The flags a `--help` text lists, in order.
-fn flags_in(help: &str) -> Vec<String> {
-    help.lines()
-        .filter_map(|line| line.trim_start().strip_prefix("--"))
-        .map(|rest| format!("--{}", rest.split([' ', '=']).next().unwrap()))
-        .collect()
 }
 
 /// Every `pid N` in `text`, in order.
@@ -51,22 +24,20 @@ fn pids_in(text: &str) -> Vec<u32> {
         .collect()
 }
 
+fn stdout_of(command: &mut Command) -> String {
+    success_stdout(command.output().unwrap())
+}
+
+fn scratch(name: &str) -> PathBuf {
+    shared::testing::cli::scratch(env!("CARGO_TARGET_TMPDIR"), name)
+}
+
 #[test]
 fn help_lists_exactly_the_examples_of_the_course() {
     let help = stdout_of(multiprocess().arg("--help"));
     let lesson = course::catalog::lesson("multiprocess").unwrap();
-    let listed: Vec<&str> = help
-        .lines()
-        .skip_while(|line| !line.starts_with("Commands:"))
-        .skip(1)
-        .take_while(|line| line.starts_with("  "))
-        // Names are indented by two; wrapped descriptions by more.
-        .filter(|line| !line.starts_with("   "))
-        .filter_map(|line| line.split_whitespace().next())
-        .filter(|name| *name != "help")
-        .collect();
     let expected: Vec<&str> = lesson.examples.iter().map(|example| example.name).collect();
-    assert_eq!(listed, expected, "the hidden child subcommands must stay hidden");
+    assert_eq!(examples_in(&help), expected, "the hidden child subcommands must stay hidden");
 }
 
 #[test]
@@ -403,59 +374,14 @@ fn the_workers_draw_their_rows_on_the_parents_chart() {
 /// processes. Unix only: Windows has no `kill -9` or `kill -INT`.
 #[cfg(unix)]
 mod signals {
-    use std::io::{Read, Write};
+    use std::io::Write;
     use std::path::Path;
     use std::process::{Child, ChildStdin, Stdio};
-    use std::sync::mpsc;
     use std::time::{Duration, Instant};
 
+    use shared::testing::cli::{Watched, kill as signal};
+
     use super::{files_in, pids_in, scratch};
-
-    /// Everything a child prints on one stream, collected as it comes.
-    struct Watched {
-        chunks: mpsc::Receiver<Vec<u8>>,
-        seen: String,
-    }
-
-    impl Watched {
-        fn new(mut stream: impl Read + Send + 'static) -> Watched {
-            let (sender, chunks) = mpsc::channel();
-            std::thread::spawn(move || {
-                let mut buffer = [0; 4096];
-                while let Ok(read @ 1..) = stream.read(&mut buffer) {
-                    if sender.send(buffer[..read].to_vec()).is_err() {
-                        break;
-                    }
-                }
-            });
-            Watched { chunks, seen: String::new() }
-        }
-
-        /// Waits until `needle` has been printed `times` times. The timeout
-        /// only turns a hang into a failure; the test moves on the moment the
-        /// text appears.
-        fn wait_for(&mut self, needle: &str, times: usize) -> &str {
-            while self.seen.matches(needle).count() < times {
-                match self.chunks.recv_timeout(Duration::from_secs(30)) {
-                    Ok(chunk) => self.seen.push_str(&String::from_utf8_lossy(&chunk)),
-                    Err(_) => panic!("never saw {needle:?} ×{times}; saw:\n{}", self.seen),
-                }
-            }
-            &self.seen
-        }
-
-        fn rest(mut self) -> String {
-            while let Ok(chunk) = self.chunks.recv_timeout(Duration::from_secs(30)) {
-                self.seen.push_str(&String::from_utf8_lossy(&chunk));
-            }
-            self.seen
-        }
-    }
-
-    fn signal(signal: &str, pid: u32) {
-        let status = std::process::Command::new("kill").args([signal, &pid.to_string()]).status().unwrap();
-        assert!(status.success(), "kill {signal} {pid}");
-    }
 
     /// Whether `pid` is a process that has not exited (a zombie has).
     fn alive(pid: u32) -> bool {

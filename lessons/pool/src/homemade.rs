@@ -13,7 +13,7 @@
 //! | `pool.starmap_async(f, tuples)` | [`Pool::starmap_async`] | the same, returning at once |
 //! | `pool.close(); pool.join()` | [`Pool::join`], then drop | wait for every task submitted |
 //!
-//! Each method is a few lines on top of one: [`Pool::submit`] puts a job
+//! Each method is a few lines on top of one: `Pool::submit` puts a job
 //! (a boxed closure) in the queue, and the first idle worker takes it. A
 //! result comes back through a channel of its own; `map` sends chunks, each
 //! of which sends back its results with its chunk number, so that they can

@@ -93,21 +93,37 @@ pub fn run(args: &Args) -> ExitCode {
     }
     shared::run_blocking(common::options(Some(args.timeline)), || {
         let (setup, measured) = common::run_methods(&args.table, args.workers, 1, &METHODS)?;
-        let started = Instant::now();
-        let mut returned_after = Duration::ZERO;
-        let again = count_with_pool(&setup.pool, &setup.table, || returned_after = started.elapsed());
-        let total = started.elapsed();
-        if again.as_ref().ok() == Some(&setup.expected) {
-            println!();
-            print_split("map_async", "queueing the chunks", returned_after, total);
-        }
+        time_split(&setup, "map_async", "queueing the chunks", |meanwhile| {
+            count_with_pool(&setup.pool, &setup.table, meanwhile)
+        });
         common::check_all(&measured)
     })
 }
 
 /// `… returned after …; .get() waited …`, from a second run; `submitting`
 /// says what the call did before it returned.
-pub fn print_split(name: &str, submitting: &str, returned_after: Duration, total: Duration) {
+/// Runs `count` once more (an `_async` call, then `.get()`), timed in two
+/// parts: until the call returned, which `count` marks by calling
+/// `meanwhile`, and until the counts were in; prints both when the counts
+/// are right.
+pub fn time_split(
+    setup: &crate::common::Setup,
+    name: &str,
+    submitting: &str,
+    count: impl FnOnce(&mut dyn FnMut()) -> Result<Vec<u8>, TaskError>,
+) {
+    let started = Instant::now();
+    let mut returned_after = Duration::ZERO;
+    let again = count(&mut || returned_after = started.elapsed());
+    let total = started.elapsed();
+    if again.as_ref().ok() == Some(&setup.expected) {
+        println!();
+        print_split(name, submitting, returned_after, total);
+    }
+}
+
+/// Prints the two parts [`time_split`] measured.
+fn print_split(name: &str, submitting: &str, returned_after: Duration, total: Duration) {
     println!(
         "Run again, timed in two parts: {name} returned after {} ({submitting}), and the main thread was \
          free; .get() then waited {} more for the workers.",

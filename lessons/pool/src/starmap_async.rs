@@ -13,11 +13,9 @@
 
 use std::process::ExitCode;
 use std::sync::{Arc, mpsc};
-use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use shared::cli::TimelineArg;
-use shared::println;
 
 use crate::common::{self, Method, Runner, TableArgs, WorkersArg};
 use crate::homemade::{Pool, TaskError};
@@ -93,19 +91,12 @@ pub fn run(args: &Args) -> ExitCode {
     }
     shared::run_blocking(common::options(Some(args.timeline)), || {
         let (setup, measured) = common::run_methods(&args.table, args.workers, 1, &METHODS)?;
-        let started = Instant::now();
-        let mut returned_after = Duration::ZERO;
-        let again = count_with_pool(&setup.pool, &setup.table, || returned_after = started.elapsed());
-        let total = started.elapsed();
-        if again.as_ref().ok() == Some(&setup.expected) {
-            println!();
-            crate::map_async::print_split(
-                "starmap_async",
-                "building a tuple of arguments per row, then queueing the chunks",
-                returned_after,
-                total,
-            );
-        }
+        crate::map_async::time_split(
+            &setup,
+            "starmap_async",
+            "building a tuple of arguments per row, then queueing the chunks",
+            |meanwhile| count_with_pool(&setup.pool, &setup.table, meanwhile),
+        );
         common::check_all(&measured)
     })
 }

@@ -2,6 +2,7 @@
 
 use assert_cmd::Command;
 use predicates::prelude::*;
+use shared::testing::cli::flags_in;
 
 fn pool() -> Command {
     let mut command = Command::cargo_bin("pool").unwrap();
@@ -15,14 +16,6 @@ fn stdout_of(command: &mut Command) -> String {
     assert!(output.status.success(), "{:?}\n{stderr}", output.status);
     assert!(!stderr.contains("panicked"), "{stderr}");
     String::from_utf8(output.stdout).unwrap()
-}
-
-/// The flags a `--help` text lists, in order.
-fn flags_in(help: &str) -> Vec<String> {
-    help.lines()
-        .filter_map(|line| line.trim_start().strip_prefix("--"))
-        .map(|rest| format!("--{}", rest.split([' ', '=']).next().unwrap()))
-        .collect()
 }
 
 #[test]

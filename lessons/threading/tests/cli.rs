@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use assert_cmd::Command;
 use predicates::prelude::*;
+use shared::testing::cli::{examples_in, flags_in};
 
 fn threading() -> Command {
     let mut command = Command::cargo_bin("threading").unwrap();
@@ -28,30 +29,13 @@ fn stdout_of(command: &mut Command) -> String {
     String::from_utf8(output.stdout).unwrap()
 }
 
-/// The flags a `--help` text lists, in order.
-fn flags_in(help: &str) -> Vec<String> {
-    help.lines()
-        .filter_map(|line| line.trim_start().strip_prefix("--"))
-        .map(|rest| format!("--{}", rest.split([' ', '=']).next().unwrap()))
-        .collect()
-}
-
 const EXAMPLES: [&str; 6] = ["square-cube", "thread-info", "race", "deadlock", "kitchen", "cpu"];
 
 #[test]
 fn help_lists_exactly_the_examples_of_the_course() {
     let help = stdout_of(threading().arg("--help"));
     let lesson = course::catalog::lesson("threading").unwrap();
-    let listed: Vec<&str> = help
-        .lines()
-        .skip_while(|line| !line.starts_with("Commands:"))
-        .skip(1)
-        .take_while(|line| line.starts_with("  "))
-        // Names are indented by two; wrapped descriptions by more.
-        .filter(|line| !line.starts_with("   "))
-        .filter_map(|line| line.split_whitespace().next())
-        .filter(|name| *name != "help")
-        .collect();
+    let listed = examples_in(&help);
     let expected: Vec<&str> = lesson.examples.iter().map(|example| example.name).collect();
     assert_eq!(listed, expected);
     assert_eq!(listed, EXAMPLES);
@@ -366,14 +350,9 @@ fn a_stdout_that_cannot_be_written_ends_with_one_line_and_exit_code_1() {
     // Examples whose lines all come from the main thread: two threads that
     // fail to write at once could each say so before the process ends.
     for example in [&["race", "--increments", "10"][..], &["cpu", "--below", "10"], &["--help"]] {
-        let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
-        let output = std::process::Command::new(assert_cmd::cargo::cargo_bin("threading"))
-            .args(example)
-            .stdout(full)
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8(output.stderr).unwrap();
-        assert_eq!(output.status.code(), Some(1), "{example:?}: {stderr}");
-        assert_eq!(stderr, "error: cannot write to standard output: No space left on device (os error 28)\n");
+        shared::testing::cli::assert_full_disk_ends_with_one_line(
+            &assert_cmd::cargo::cargo_bin("threading"),
+            example,
+        );
     }
 }
