@@ -21,7 +21,7 @@ pub struct QueueArgs {
     pub url: UrlArg,
 
     /// The queue: its keys in Redis start with `distributed:NAME:`.
-    #[arg(long, value_name = "NAME", default_value = "default", value_parser = parse_queue_name)]
+    #[arg(long, value_name = "NAME", default_value = "default", value_parser = parse_queue_name, global = true)]
     pub queue: String,
 
     /// `--instant`, refused.

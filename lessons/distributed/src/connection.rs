@@ -44,8 +44,10 @@ pub struct UrlArg {
     /// Where Redis is: redis://[:PASSWORD@]HOST[:PORT][/DB] (default: REDIS_URL, else
     /// redis://127.0.0.1:6379). A password is never printed; put it in REDIS_URL rather
     /// than here, where `ps` shows it.
-    #[arg(long, value_name = "URL", value_parser = Target::parse)]
-    pub redis_url: Option<Target>,
+    // Parsed by `Target::resolve`, not by clap: clap's error would quote
+    // the value, password and all.
+    #[arg(long, value_name = "URL", global = true)]
+    pub redis_url: Option<String>,
 }
 
 /// Where a [`Target`] came from, to say so in messages.
@@ -81,8 +83,9 @@ impl Target {
 
     /// `--redis-url`, else `REDIS_URL`, else [`DEFAULT_URL`].
     pub fn resolve(arg: &UrlArg) -> Result<Target, Failure> {
-        if let Some(target) = &arg.redis_url {
-            return Ok(target.clone());
+        if let Some(url) = &arg.redis_url {
+            return Target::parse(url)
+                .map_err(|why| Failure { message: format!("--redis-url is {why}"), exit_code: 2 });
         }
         match Target::from_environment()? {
             Some(target) => Ok(target),
