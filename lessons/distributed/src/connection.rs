@@ -165,6 +165,7 @@ impl Target {
     }
 }
 
+// ANCHOR: display
 impl fmt::Display for Target {
     /// `127.0.0.1:6379` (`/db 2` when not 0), `from REDIS_URL` when it came
     /// from there; never the password.
@@ -183,6 +184,7 @@ impl fmt::Display for Target {
         }
     }
 }
+// ANCHOR_END: display
 
 impl fmt::Debug for Target {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -42,7 +42,7 @@ use shared::{Failure, Instrument, Options, eprintln, println, span};
 use crate::common::{self, QueueArgs};
 use crate::connection::{GaveUp, Redis, Target};
 use crate::job::{self, Envelope};
-use crate::queue::{HEARTBEAT_EVERY, HEARTBEAT_TTL, Queue, TAKE_WAIT};
+use crate::queue::{HEARTBEAT_EVERY, HEARTBEAT_TTL, Queue, Stored, TAKE_WAIT, Taken};
 
 /// The hidden subcommand of `demo`'s worker processes.
 pub const CHILD: &str = "worker-child";
@@ -169,6 +169,12 @@ pub struct Worker {
     report: Report,
     /// What it is for messages: `worker 3`.
     name: String,
+    /// The next job, taken and started by the script that stored the last
+    /// one's result.
+    next: Option<Taken>,
+    /// The attempt of the payload [`Worker::take`] returned last, when it
+    /// came started.
+    attempt: Option<u64>,
 }
 
 /// How one payload ended.
@@ -211,37 +217,98 @@ impl Worker {
         let name = format!("worker {id}");
         let redis = Redis::new(target.clone(), &name);
         let blocking = Redis::blocking(target.clone(), &name, TAKE_WAIT);
-        Ok(Worker { id, settings, redis, blocking, stop, pending, report: Report::default(), name })
+        Ok(Worker {
+            id,
+            settings,
+            redis,
+            blocking,
+            stop,
+            pending,
+            report: Report::default(),
+            name,
+            next: None,
+            attempt: None,
+        })
     }
 
-    /// The next payload, moved onto this worker's in-progress list; `None`
-    /// when it is time to stop (Ctrl-C, or `--burst` and the queue empty).
+    /// The next payload, moved onto this worker's in-progress list and, if
+    /// it is a job, started; `None` when it is time to stop (Ctrl-C, or
+    /// `--burst` and the queue empty).
+    ///
+    /// The fast path costs nothing here: the script that stored the last
+    /// result took the next job too ([`Queue::finish`]). Otherwise one
+    /// script takes and starts a job without waiting ([`Queue::take_next`]);
+    /// only when the queue is empty does the worker wait with `BLMOVE`
+    /// ([`Queue::take`]), and start what it brings at the next turn.
     async fn take(&mut self) -> Result<Option<String>, Failure> {
+        if self.settings.pop {
+            return self.take_by_popping().await;
+        }
+        let (queue, id) = (self.settings.queue.clone(), self.id);
         loop {
+            // A job taken in advance and not begun goes back at `sign_off`.
             if self.stop.input.is_triggered() {
                 return Ok(None);
             }
-            let (queue, id, pop) = (self.settings.queue.clone(), self.id, self.settings.pop);
-            // `--burst` looks once and does not wait.
-            let wait = if self.settings.burst && !pop { Duration::ZERO } else { TAKE_WAIT };
-            let taking = self.blocking.patiently("waiting for a job", &self.stop.input, |mut redis| {
-                let queue = queue.clone();
-                async move {
-                    if pop {
-                        queue.take_by_popping(&mut redis, wait).await // WRONG: see `Queue::take_by_popping`
-                    } else {
-                        queue.take(&mut redis, id, wait).await
-                    }
+            if let Some(next) = self.next.take() {
+                self.attempt = Some(next.attempt);
+                return Ok(Some(next.payload));
+            }
+            let taken = self
+                .redis
+                .patiently("taking a job", &self.stop.input, |mut redis| {
+                    let queue = queue.clone();
+                    async move { queue.take_next(&mut redis, id).await }
+                })
+                .await;
+            match taken {
+                Ok(Some(taken)) => {
+                    self.attempt = Some(taken.attempt);
+                    return Ok(Some(taken.payload));
                 }
+                Ok(None) if self.settings.burst => return Ok(None),
+                Ok(None) => {}
+                Err(GaveUp::Stopped) => return Ok(None),
+                Err(GaveUp::Refused(failure)) => return Err(failure),
+            }
+            let waiting = self.blocking.patiently("waiting for a job", &self.stop.input, |mut redis| {
+                let queue = queue.clone();
+                async move { queue.take(&mut redis, id, TAKE_WAIT).await }
             });
             // A stop does not wait for `BLMOVE`'s timeout. If the server moves
             // a payload to this worker's list just as we stop listening,
             // `sign_off` gives it back: the list is in Redis, not here.
-            let Some(taken) = self.stop.input.cut_short(taking).await else {
+            let Some(waited) = self.stop.input.cut_short(waiting).await else {
                 self.blocking.drop_connection();
                 return Ok(None);
             };
-            match taken {
+            match waited {
+                // What `BLMOVE` brought is on this worker's list, where
+                // `take_next` finds it and starts it.
+                Ok(_) => continue,
+                Err(GaveUp::Stopped) => return Ok(None),
+                Err(GaveUp::Refused(failure)) => return Err(failure),
+            }
+        }
+    }
+
+    /// `--pop`, WRONG: see [`Queue::take_by_popping`].
+    async fn take_by_popping(&mut self) -> Result<Option<String>, Failure> {
+        let queue = self.settings.queue.clone();
+        let wait = if self.settings.burst { Duration::from_millis(1) } else { TAKE_WAIT };
+        loop {
+            if self.stop.input.is_triggered() {
+                return Ok(None);
+            }
+            let popping = self.blocking.patiently("waiting for a job", &self.stop.input, |mut redis| {
+                let queue = queue.clone();
+                async move { queue.take_by_popping(&mut redis, wait).await }
+            });
+            let Some(popped) = self.stop.input.cut_short(popping).await else {
+                self.blocking.drop_connection();
+                return Ok(None);
+            };
+            match popped {
                 Ok(Some(payload)) => return Ok(Some(payload)),
                 Ok(None) if self.settings.burst => return Ok(None),
                 Ok(None) => continue,
@@ -254,6 +321,10 @@ impl Worker {
     /// Starts, runs and stores one job.
     async fn perform(&mut self, envelope: Envelope, payload: &str) -> Result<Done, Failure> {
         let (queue, id) = (self.settings.queue.clone(), self.id);
+        if let Some(attempt) = self.attempt.take() {
+            return self.run_and_store(envelope, payload, attempt).await;
+        }
+        // Taken by popping (`--pop`): not started yet.
         let doing = format!("starting job {}", envelope.id);
         let start = self
             .redis
@@ -268,6 +339,18 @@ impl Worker {
             Ok(None) => return Ok(Done::AlreadyFinished { id: envelope.id }),
             Err(gave_up) => return Err(self.gave_up(gave_up, envelope.id)),
         };
+        self.run_and_store(envelope, payload, attempt).await
+    }
+
+    /// Runs a started job and stores what came of it; takes the next job in
+    /// the same round trip unless the worker is stopping.
+    async fn run_and_store(
+        &mut self,
+        envelope: Envelope,
+        payload: &str,
+        attempt: u64,
+    ) -> Result<Done, Failure> {
+        let (queue, id) = (self.settings.queue.clone(), self.id);
         let started = Instant::now();
         let label = format!("worker {}", self.settings.row);
         let outcome =
@@ -278,6 +361,7 @@ impl Worker {
             return Err(self.give_back_now(envelope.id).await);
         };
         let doing = format!("storing job {}'s result", envelope.id);
+        let then_take = !self.settings.pop && !self.stop.input.is_triggered();
         let stored = self
             .redis
             .patiently(&doing, &self.stop.now, |mut redis| {
@@ -285,13 +369,17 @@ impl Worker {
                 let (envelope, payload, outcome) = (&envelope, payload, &outcome);
                 async move {
                     match outcome {
-                        Ok(result) => queue.finish(&mut redis, id, attempt, envelope, payload, result).await,
-                        Err(reason) => queue.fail(&mut redis, id, envelope, payload, reason).await,
+                        Ok(result) => {
+                            queue.finish(&mut redis, id, attempt, envelope, payload, result, then_take).await
+                        }
+                        Err(reason) => queue.fail(&mut redis, id, envelope, payload, reason, then_take).await,
                     }
                 }
             })
             .await
             .map_err(|gave_up| self.gave_up(gave_up, envelope.id))?;
+        let Stored { stored, next } = stored;
+        self.next = next;
         Ok(match outcome {
             Ok(result) => {
                 self.report.finished += u64::from(stored);

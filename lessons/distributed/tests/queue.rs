@@ -32,11 +32,11 @@ fn a_job_done_twice_is_counted_once() {
         assert_eq!(again, payload);
         let second = queue.start(&mut redis, fast, &envelope, &payload).await?.expect("not done yet");
         assert_eq!((first, second), (1, 2));
-        assert!(queue.finish(&mut redis, fast, second, &envelope, &payload, "fast").await?);
-        // The same call sent again (the answer was lost): no change at all.
-        assert!(!queue.finish(&mut redis, fast, second, &envelope, &payload, "fast").await?);
-        // The slow one, late.
-        assert!(!queue.finish(&mut redis, slow, first, &envelope, &payload, "slow").await?);
+        assert!(queue.finish(&mut redis, fast, second, &envelope, &payload, "fast", false).await?.stored);
+        // The same call sent again (its answer was lost): stored, once.
+        assert!(queue.finish(&mut redis, fast, second, &envelope, &payload, "fast", false).await?.stored);
+        // The slow one, late: not stored.
+        assert!(!queue.finish(&mut redis, slow, first, &envelope, &payload, "slow", false).await?.stored);
 
         let state = queue.state(&mut redis, envelope.id).await?;
         assert_eq!((state.status.as_str(), state.result.as_deref()), ("finished", Some("fast")));
@@ -51,6 +51,10 @@ fn a_job_done_twice_is_counted_once() {
         let payload = queue.take(&mut redis, third, Duration::ZERO).await?.unwrap();
         assert_eq!(queue.start(&mut redis, third, &envelope, &payload).await?, None);
         assert_eq!(queue.counts(&mut redis).await?.started, 0, "and not left on its list");
+        // Nor by the one-trip path.
+        redis::cmd("LPUSH").arg(queue.jobs()).arg(&payload).query_async::<()>(&mut redis).await?;
+        assert_eq!(queue.take_next(&mut redis, third).await?, None);
+        assert_eq!(queue.counts(&mut redis).await?.started, 0);
         Ok(())
     });
 }
@@ -79,6 +83,51 @@ fn popping_leaves_no_trace_of_the_job_in_redis() {
         assert!(popped.is_some());
         let counts = queue.counts(&mut redis).await?;
         assert_eq!((counts.queued, counts.started), (0, 0));
+        Ok(())
+    });
+}
+
+/// The one-trip path: finishing a job takes and starts the next, in order;
+/// an answer lost on the way leaves nothing stranded.
+#[test]
+fn finishing_a_job_takes_the_next_in_the_same_trip() {
+    let Some(test) = redis("one-trip") else { return };
+    test.block_on(|mut redis, queue| async move {
+        let jobs = [Job::Sleep { seconds: 0.0 }, Job::Sleep { seconds: 1.0 }, Job::Sleep { seconds: 2.0 }];
+        let ids = queue.enqueue(&mut redis, &jobs).await?;
+        let worker = queue.register(&mut redis).await?;
+
+        let first = queue.take_next(&mut redis, worker).await?.expect("a job");
+        assert_eq!(first.attempt, 1);
+        let envelope = job::parse(&first.payload).unwrap();
+        assert_eq!(envelope.id, ids[0]);
+        assert_eq!(queue.state(&mut redis, ids[0]).await?.status, "started");
+
+        let stored = queue.finish(&mut redis, worker, 1, &envelope, &first.payload, "done", true).await?;
+        assert!(stored.stored);
+        let second = stored.next.expect("the next job");
+        assert_eq!((job::parse(&second.payload).unwrap().id, second.attempt), (ids[1], 1));
+        assert_eq!(queue.state(&mut redis, ids[1]).await?.status, "started");
+        assert_eq!(queue.counts(&mut redis).await?.started, 1, "only the job in hand is on the list");
+
+        // The answer to that call is lost: the worker asks again, and gets
+        // the job it already holds, not a third one.
+        let again = queue.take_next(&mut redis, worker).await?.expect("the same job");
+        assert_eq!(again, second);
+        let counts = queue.counts(&mut redis).await?;
+        assert_eq!((counts.queued, counts.started, counts.finished), (1, 1, 1));
+
+        // A failure takes the next one too; the queue then runs dry.
+        let envelope = job::parse(&second.payload).unwrap();
+        let failed = queue.fail(&mut redis, worker, &envelope, &second.payload, "no", true).await?;
+        let third = failed.next.expect("the last job");
+        assert_eq!(job::parse(&third.payload).unwrap().id, ids[2]);
+        let envelope = job::parse(&third.payload).unwrap();
+        let last =
+            queue.finish(&mut redis, worker, third.attempt, &envelope, &third.payload, "ok", true).await?;
+        assert_eq!(last, distributed::queue::Stored { stored: true, next: None });
+        let counts = queue.counts(&mut redis).await?;
+        assert_eq!((counts.queued, counts.started, counts.finished, counts.failed), (0, 0, 2, 1));
         Ok(())
     });
 }
