@@ -554,6 +554,7 @@ static START: std::sync::LazyLock<Script> = std::sync::LazyLock::new(|| {
     )
 });
 
+// ANCHOR: take_next_script
 /// The Lua function that takes the next job for a worker and starts it (see
 /// [`Queue::take_next`]): returns `{payload, attempt}`, or `false` when the
 /// queue is empty. A payload that is not a job comes with attempt 0: the
@@ -588,6 +589,7 @@ local function take_next(queue, list, prefix, worker, now)
     return false
 end
 ";
+// ANCHOR_END: take_next_script
 
 /// KEYS: queue, in-progress list. ARGV: prefix, worker, now.
 static TAKE_NEXT: std::sync::LazyLock<Script> = std::sync::LazyLock::new(|| {
