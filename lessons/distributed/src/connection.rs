@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use redis::aio::MultiplexedConnection;
 use redis::{AsyncConnectionConfig, Client, RedisError, RedisResult};
 use shared::interrupt::Stage;
-use shared::timing::seconds;
+use shared::timing::duration;
 use shared::{Failure, eprintln};
 
 /// Where Redis is when neither `--redis-url` nor `REDIS_URL` says.
@@ -75,6 +75,11 @@ pub struct Target {
 impl Target {
     /// Parses a URL; the error never repeats it (it may hold a password).
     pub fn parse(url: &str) -> Result<Target, String> {
+        if url.starts_with("rediss://") {
+            return Err("a TLS URL (rediss://), which this lesson is built without: reach a remote Redis \
+                        through an SSH tunnel (see the chapter)"
+                .to_string());
+        }
         let client = Client::open(url).map_err(|_| {
             "not a Redis URL: expected redis://[[USER]:PASSWORD@]HOST[:PORT][/DB]".to_string()
         })?;
@@ -303,10 +308,10 @@ impl Redis {
                 Ok(value) => {
                     if let Some(since) = away_since {
                         eprintln!(
-                            "{}: Redis at {} is back after {} s; {doing}.",
+                            "{}: Redis at {} is back after {}; {doing}.",
                             self.who,
                             self.target,
-                            seconds(since.elapsed())
+                            duration(since.elapsed())
                         );
                     }
                     return Ok(value);
@@ -315,11 +320,11 @@ impl Redis {
                     self.drop_connection();
                     away_since.get_or_insert_with(Instant::now);
                     eprintln!(
-                        "{}: cannot reach Redis at {} while {doing} ({}); trying again in {} s.",
+                        "{}: cannot reach Redis at {} while {doing} ({}); trying again in {}.",
                         self.who,
                         self.target,
                         describe(&error),
-                        seconds(backoff)
+                        duration(backoff)
                     );
                     if stop.cut_short(tokio::time::sleep(backoff)).await.is_none() {
                         return Err(GaveUp::Stopped);

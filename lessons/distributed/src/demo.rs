@@ -32,7 +32,7 @@ use shared::colors::paint;
 use shared::interrupt::{CtrlC, Stage};
 use shared::process::{Worker as Process, spawn_worker};
 use shared::progress::Progress;
-use shared::timing::{plural, plural_thousands, seconds, thousands};
+use shared::timing::{duration, plural, plural_thousands, thousands};
 use shared::{Failure, Instrument, Options, eprintln, println, span};
 use tokio::sync::mpsc;
 
@@ -140,11 +140,14 @@ pub async fn main(args: &Args, target: &Target) -> Result<(), Failure> {
     let ids =
         enqueue(&queue, &mut redis, &jobs).instrument(span(0, "demo (parent)")).await.map_err(explain)?;
     println!(
-        "Enqueued {} in {} s on queue {} at {target}: blocks 0 to {} of the table for seed {} ({}).",
+        "Enqueued {} in {} on queue {} at {target}: {} of the table for seed {} ({}).",
         plural_thousands(ids.len() as u64, "count-range job", "count-range jobs"),
-        seconds(enqueued.elapsed()),
+        duration(enqueued.elapsed()),
         queue.name(),
-        ids.len() - 1,
+        match ids.len() {
+            1 => "block 0".to_string(),
+            jobs => format!("blocks 0 to {}", jobs - 1),
+        },
         args.seed.seed,
         plural_thousands(ids.len() as u64 * BLOCK_ROWS as u64, "row", "rows"),
     );
@@ -437,9 +440,9 @@ impl Check {
             .map(|(row, jobs)| format!("{}: {}", paint(*row, format_args!("worker {row}")), thousands(*jobs)))
             .collect();
         println!(
-            "{} finished in {} s: {:.0} jobs/s with {} ({}; {} build).",
+            "{} finished in {} (the workers' start included): {:.0} jobs/s with {} ({}; {} build).",
             plural_thousands(self.finished, "job", "jobs"),
-            seconds(took),
+            duration(took),
             rate,
             plural(u64::from(workers), "worker process", "worker processes"),
             per_worker.join(", "),
@@ -447,10 +450,10 @@ impl Check {
         );
         let verdict = if self.sum == self.expected { "equal" } else { "DIFFERENT" };
         println!(
-            "Sum of the results: {}; the pool lesson's sequential loop counts {} in {} s: {verdict}.",
+            "Sum of the results: {}; the pool lesson's sequential loop counts {} in {}: {verdict}.",
             thousands(self.sum),
             thousands(self.expected),
-            seconds(self.sequential)
+            duration(self.sequential)
         );
         if self.not_once > 0 {
             println!(

@@ -39,7 +39,7 @@ pub const BATCH: usize = 10_000;
 #[derive(clap::Args, Clone, Debug)]
 pub struct Args {
     /// How many copies of the job to enqueue.
-    #[arg(long, value_name = "N", default_value_t = 1,
+    #[arg(long, value_name = "N", default_value_t = 1, global = true,
           value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_COUNT)))]
     pub count: u32,
 
@@ -70,7 +70,7 @@ pub enum JobArg {
     /// Sleep this many seconds (0 to 3600).
     Sleep {
         /// Seconds; fractions allowed.
-        #[arg(value_name = "SECONDS", value_parser = parse_seconds)]
+        #[arg(value_name = "SECONDS", value_parser = parse_seconds, allow_negative_numbers = true)]
         seconds: f64,
     },
     /// Fail with this message: to see the failed list.

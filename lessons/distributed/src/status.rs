@@ -65,7 +65,7 @@ pub fn run(args: &Args) -> ExitCode {
             if let Some(error) = &state.error {
                 line += &format!(", error: {error}");
             }
-            if let Some(worker) = state.worker {
+            if let Some(worker) = state.worker.filter(|_| state.attempts > 0) {
                 line += &format!(" (worker {worker}, {})", plural(state.attempts, "attempt", "attempts"));
             }
             println!("{line}.");
@@ -88,7 +88,10 @@ pub fn run(args: &Args) -> ExitCode {
         println!("{workers}.");
         let failures = queue.failures(&mut redis, args.failed as usize).await.map_err(explain)?;
         if !failures.is_empty() {
-            println!("Latest {}, newest last:", plural(failures.len() as u64, "failure", "failures"));
+            match failures.len() {
+                1 => println!("The latest failure:"),
+                n => println!("The latest {n} failures, newest last:"),
+            }
             for failure in failures {
                 let what = match failure.id {
                     Some(id) => format!("job {id}"),

@@ -42,7 +42,7 @@ use shared::{Failure, Instrument, Options, eprintln, println, span};
 use crate::common::{self, QueueArgs};
 use crate::connection::{GaveUp, Redis, Target};
 use crate::job::{self, Envelope};
-use crate::queue::{HEARTBEAT_EVERY, HEARTBEAT_TTL, Queue, Stored, TAKE_WAIT, Taken};
+use crate::queue::{HEARTBEAT_EVERY, HEARTBEAT_TTL, Queue, Recovered, Stored, TAKE_WAIT, Taken};
 
 /// The hidden subcommand of `demo`'s worker processes.
 pub const CHILD: &str = "worker-child";
@@ -463,8 +463,8 @@ impl Worker {
             Done::Finished { id, job, result, took, stored } if !self.settings.quiet => {
                 let note =
                     if *stored { "" } else { " (done before by a worker taken for dead: counted once)" };
-                let took = shared::timing::seconds(*took);
-                println!("{name}: job {id} {job} → {result} in {took} s{note}");
+                let took = shared::timing::duration(*took);
+                println!("{name}: job {id} {job} → {result} in {took}{note}");
             }
             Done::Finished { .. } => {}
             Done::Failed { id, job, reason } => {
@@ -522,21 +522,24 @@ pub async fn beat(target: Target, queue: Queue, worker: u64, max_attempts: u32, 
             queue.recover(&mut connection, max_attempts).await
         };
         match beat.await {
-            Ok(recovered) => {
-                for job in recovered {
-                    let what = match job.id {
-                        Some(id) => format!("job {id}"),
-                        None => "a payload that is not a job".to_string(),
-                    };
-                    let whither = if job.requeued { "back to the queue" } else { "to the failed list" };
-                    eprintln!("{name}: worker {} stopped answering; {what} goes {whither}.", job.worker);
-                }
-            }
+            Ok(recovered) => tell_recovered(&name, &recovered),
             Err(_) => redis.drop_connection(),
         }
     }
 }
 // ANCHOR_END: heartbeat_task
+
+/// One line per job a worker brought back from a dead one.
+fn tell_recovered(name: &str, recovered: &[Recovered]) {
+    for job in recovered {
+        let what = match job.id {
+            Some(id) => format!("job {id}"),
+            None => "a payload that is not a job".to_string(),
+        };
+        let whither = if job.requeued { "back to the queue" } else { "to the failed list" };
+        eprintln!("{name}: worker {} stopped answering; {what} goes {whither}.", job.worker);
+    }
+}
 
 /// Registers, works until told to stop, signs off. The heartbeat runs
 /// beside it.
@@ -551,8 +554,10 @@ pub async fn serve(
     let mut worker = Worker::start(target, settings, stop, pending).await?;
     on_start(&worker);
     // Jobs of workers that died while none was running come back first.
-    if let Ok(mut redis) = worker.redis.connection().await {
-        let _ = worker.settings.queue.recover(&mut redis, max_attempts).await;
+    if let Ok(mut redis) = worker.redis.connection().await
+        && let Ok(recovered) = worker.settings.queue.recover(&mut redis, max_attempts).await
+    {
+        tell_recovered(&worker.name, &recovered);
     }
     let done = Stage::new();
     let heartbeat = tokio::spawn(beat(

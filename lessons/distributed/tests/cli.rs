@@ -68,8 +68,10 @@ fn instant_is_refused_with_the_reason() {
 
 #[test]
 fn bad_input_gets_one_clear_line_before_anything_reaches_redis() {
-    let cases: [(&[&str], &str); 6] = [
+    let cases: [(&[&str], &str); 8] = [
         (&["enqueue", "sleep", "abc"], "a number of seconds from 0 to 3600"),
+        (&["enqueue", "sleep", "-1"], "a number of seconds from 0 to 3600"),
+        (&["status", "--redis-url", "rediss://:hunter2@example.com"], "this lesson is built without"),
         (&["enqueue", "sleep", "7200"], "a number of seconds from 0 to 3600"),
         (
             &["enqueue", "count-range", "--start", "10", "--end", "2"],
@@ -213,7 +215,8 @@ fn enqueue_prints_the_ids_and_status_reads_them_back() {
     let Some(test) = redis("enqueue") else { return };
     let one = stdout_of(&mut test.run("enqueue", &["count-range", "--end", "100", "--seed", "7"]));
     assert!(one.starts_with("Enqueued job 1: count-range 0..100 of seed 7.\n"), "{one}");
-    let three = stdout_of(&mut test.run("enqueue", &["--count", "3", "sleep", "0.5"]));
+    // The flags may come after the job, as a learner would type them.
+    let three = stdout_of(&mut test.run("enqueue", &["sleep", "0.5", "--count", "3"]));
     assert!(three.starts_with("Enqueued 3 jobs, ids 2 to 4: sleep 0.5 s.\n"), "{three}");
     assert_eq!(stdout_of(&mut test.run("status", &["--job", "3"])), "Job 3: queued.\n");
     let status = stdout_of(&mut test.run("status", &[]));

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use shared::cli::{NoInstantArg, SeedArg, TimelineArg};
-use shared::timing::{plural, plural_thousands, thousands};
+use shared::timing::{duration, plural, plural_thousands, thousands};
 use shared::{Failure, Options, println, span};
 
 use shared::progress::Progress;
@@ -476,28 +476,6 @@ pub fn options(timeline: Option<TimelineArg>) -> Options {
     }
 }
 
-/// `1.23 s`, `45.6 ms`, `7.8 µs`, `120 ns`: three significant digits at most.
-pub fn duration(duration: Duration) -> String {
-    let seconds = duration.as_secs_f64();
-    let (value, unit) = if seconds >= 1.0 {
-        (seconds, "s")
-    } else if seconds >= 1e-3 {
-        (seconds * 1e3, "ms")
-    } else if seconds >= 1e-6 {
-        (seconds * 1e6, "µs")
-    } else {
-        (seconds * 1e9, "ns")
-    };
-    let decimals = if value >= 100.0 {
-        0
-    } else if value >= 10.0 {
-        1
-    } else {
-        2
-    };
-    format!("{value:.decimals$} {unit}")
-}
-
 /// A speed ratio: `1.93×`, `0.0041×`: two significant digits below 1.
 pub fn times(ratio: f64) -> String {
     if ratio >= 10.0 {
@@ -516,9 +494,6 @@ mod tests {
 
     #[test]
     fn numbers_print_for_people() {
-        assert_eq!(duration(Duration::from_millis(1234)), "1.23 s");
-        assert_eq!(duration(Duration::from_micros(456)), "456 µs");
-        assert_eq!(duration(Duration::from_nanos(7_800)), "7.80 µs");
         assert_eq!(times(1.934), "1.93×");
         assert_eq!(times(0.0041), "0.0041×");
         assert_eq!(times(0.5), "0.50×");

@@ -78,7 +78,7 @@ fn print_table(setup: &common::Setup, measured: &[Measured]) {
         "plain loop".into(),
         "main thread".into(),
         "—".into(),
-        common::duration(setup.sequential),
+        shared::timing::duration(setup.sequential),
         "1×".into(),
         "—".into(),
     ]);
@@ -89,9 +89,9 @@ fn print_table(setup: &common::Setup, measured: &[Measured]) {
             method.python.into(),
             method.runner.name().into(),
             result.tasks.map_or("rayon's".into(), |tasks| shared::timing::thousands(tasks as u64)),
-            common::duration(result.time),
+            shared::timing::duration(result.time),
             result.speed_up(setup.sequential).map_or("—".into(), common::times),
-            result.overhead_per_task(setup.sequential).map_or("—".into(), common::duration),
+            result.overhead_per_task(setup.sequential).map_or("—".into(), shared::timing::duration),
         ]);
     }
     let widths: Vec<usize> = (0..heading.len())
@@ -168,7 +168,7 @@ fn print_conclusions(setup: &common::Setup, measured: &[Measured]) {
             )
         });
         let overhead = slowest.overhead_per_task(setup.sequential).map_or(String::new(), |overhead| {
-            format!("; each task cost {} beyond the counting", common::duration(overhead))
+            format!("; each task cost {} beyond the counting", shared::timing::duration(overhead))
         });
         println!(
             "Slowest: {} on the {} pool, {} the loop's speed{tasks}{overhead}.",

@@ -147,7 +147,7 @@ pub fn run(args: &Args) -> ExitCode {
             "Data frame: {} × 2 columns of whole numbers from 3 to 9, seed {} (made in {}, before any timing).",
             shared::timing::plural_thousands(frame.len() as u64, "row", "rows"),
             args.seed.seed,
-            common::duration(made.elapsed())
+            shared::timing::duration(made.elapsed())
         );
         let workers = args.workers.workers();
         let pool = rayon::ThreadPoolBuilder::new()
@@ -209,5 +209,9 @@ fn print_way(
     };
     let first: Vec<String> = results.iter().take(5).map(|value| format!("{value:.2}")).collect();
     let verdict = if check.is_ok() { "" } else { "  WRONG: differs from the loop" };
-    println!("{name:<16}{:>9}{pace}\n  first five: [{}]{verdict}", common::duration(time), first.join(", "));
+    println!(
+        "{name:<16}{:>9}{pace}\n  first five: [{}]{verdict}",
+        shared::timing::duration(time),
+        first.join(", ")
+    );
 }
