@@ -596,14 +596,28 @@ static TAKE_NEXT: std::sync::LazyLock<Script> = std::sync::LazyLock::new(|| {
     Script::new(&format!("{TAKE_NEXT_LUA}\nreturn take_next(KEYS[1], KEYS[2], ARGV[1], ARGV[2], ARGV[3])"))
 });
 
+/// A script that runs `store` (Lua defining `local function store()`, which
+/// returns 1 if it stored), then, if `wanted` (a Lua expression) is `'1'`,
+/// takes the next job with `take_next(take_args)`. Returns {stored, next
+/// payload or false, its attempt}.
+fn store_then_take(store: &str, take_args: &str, wanted: &str) -> String {
+    format!(
+        "{TAKE_NEXT_LUA}{store}
+        local stored = store()
+        if {wanted} ~= '1' then return {{stored, false, 0}} end
+        local next = take_next({take_args})
+        if not next then return {{stored, false, 0}} end
+        return {{stored, next[1], next[2]}}"
+    )
+}
+
 // ANCHOR: finish_script
 /// KEYS: job hash, in-progress list, finished counter, queue.
 /// ARGV: payload, result, worker, this attempt's token, ttl, now, take the
 /// next job (1 or 0), prefix. Returns {stored (1 or 0), next payload or
 /// false, its attempt}.
 static FINISH: std::sync::LazyLock<Script> = std::sync::LazyLock::new(|| {
-    Script::new(&format!(
-        "{TAKE_NEXT_LUA}{}",
+    Script::new(&store_then_take(
         r"
         local function store()
             redis.call('LREM', KEYS[2], 1, ARGV[1])
@@ -618,12 +632,9 @@ static FINISH: std::sync::LazyLock<Script> = std::sync::LazyLock::new(|| {
             redis.call('INCR', KEYS[3])
             return 1
         end
-        local stored = store()
-        if ARGV[7] ~= '1' then return {stored, false, 0} end
-        local next = take_next(KEYS[4], KEYS[2], ARGV[8], ARGV[3], ARGV[6])
-        if not next then return {stored, false, 0} end
-        return {stored, next[1], next[2]}
-        "
+        ",
+        "KEYS[4], KEYS[2], ARGV[8], ARGV[3], ARGV[6]",
+        "ARGV[7]",
     ))
 });
 // ANCHOR_END: finish_script
@@ -632,8 +643,7 @@ static FINISH: std::sync::LazyLock<Script> = std::sync::LazyLock::new(|| {
 /// ARGV: payload, reason, worker, ttl, now, record, take the next job (1 or
 /// 0), prefix. Returns as FINISH does.
 static FAIL: std::sync::LazyLock<Script> = std::sync::LazyLock::new(|| {
-    Script::new(&format!(
-        "{TAKE_NEXT_LUA}{}",
+    Script::new(&store_then_take(
         r"
         local function store()
             redis.call('LREM', KEYS[2], 1, ARGV[1])
@@ -645,12 +655,9 @@ static FAIL: std::sync::LazyLock<Script> = std::sync::LazyLock::new(|| {
             redis.call('INCR', KEYS[4])
             return 1
         end
-        local stored = store()
-        if ARGV[7] ~= '1' then return {stored, false, 0} end
-        local next = take_next(KEYS[5], KEYS[2], ARGV[8], ARGV[3], ARGV[5])
-        if not next then return {stored, false, 0} end
-        return {stored, next[1], next[2]}
-        "
+        ",
+        "KEYS[5], KEYS[2], ARGV[8], ARGV[3], ARGV[5]",
+        "ARGV[7]",
     ))
 });
 
