@@ -386,24 +386,36 @@ impl Queue {
         GIVE_BACK.key(self.in_progress(worker)).key(self.jobs()).arg(&self.prefix).invoke_async(redis).await
     }
 
-    /// A new worker's number, unique in this queue across machines.
+    /// A new worker's number, unique in this queue across machines: the
+    /// next from `INCR` whose heartbeat key nobody holds (after a Redis
+    /// restart that lost the counter, live workers hold theirs again within
+    /// a heartbeat, and their numbers are skipped).
     pub async fn register(&self, redis: &mut MultiplexedConnection) -> RedisResult<u64> {
-        let worker: u64 = redis.incr(self.counter("next-worker"), 1).await?;
-        self.heartbeat(redis, worker).await?;
-        Ok(worker)
+        REGISTER
+            .key(self.counter("next-worker"))
+            .key(self.workers())
+            .arg(&self.prefix)
+            .arg(now())
+            .arg(HEARTBEAT_TTL.as_secs())
+            .invoke_async(redis)
+            .await
     }
 
     // ANCHOR: heartbeat
     /// "Worker `worker` is alive": its key, which expires after
-    /// [`HEARTBEAT_TTL`] unless renewed, and its place in the set of workers
-    /// (put back if Redis lost it, after a restart).
+    /// [`HEARTBEAT_TTL`] unless renewed, and its place in the set of workers.
+    /// After a Redis restart that lost everything, this puts both back, and
+    /// raises the worker counter past this worker's number, so that no new
+    /// worker gets it.
     pub async fn heartbeat(&self, redis: &mut MultiplexedConnection, worker: u64) -> RedisResult<()> {
-        redis::pipe()
-            .set_ex(self.alive(worker), now(), HEARTBEAT_TTL.as_secs())
-            .ignore()
-            .sadd(self.workers(), worker)
-            .ignore()
-            .query_async(redis)
+        HEARTBEAT
+            .key(self.alive(worker))
+            .key(self.workers())
+            .key(self.counter("next-worker"))
+            .arg(worker)
+            .arg(now())
+            .arg(HEARTBEAT_TTL.as_secs())
+            .invoke_async(redis)
             .await
     }
 
@@ -681,6 +693,36 @@ static GIVE_BACK: std::sync::LazyLock<Script> = std::sync::LazyLock::new(|| {
             table.insert(given, payload)
         end
         return given
+        ",
+    )
+});
+
+/// KEYS: worker counter, workers set. ARGV: prefix, now, ttl.
+/// Returns the new worker's number.
+static REGISTER: std::sync::LazyLock<Script> = std::sync::LazyLock::new(|| {
+    Script::new(
+        r"
+        while true do
+            local worker = redis.call('INCR', KEYS[1])
+            local alive = ARGV[1] .. ':worker:' .. worker .. ':alive'
+            if redis.call('SET', alive, ARGV[2], 'NX', 'EX', ARGV[3]) then
+                redis.call('SADD', KEYS[2], worker)
+                return worker
+            end
+        end
+        ",
+    )
+});
+
+/// KEYS: heartbeat, workers set, worker counter. ARGV: worker, now, ttl.
+static HEARTBEAT: std::sync::LazyLock<Script> = std::sync::LazyLock::new(|| {
+    Script::new(
+        r"
+        redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+        redis.call('SADD', KEYS[2], ARGV[1])
+        if tonumber(redis.call('GET', KEYS[3]) or '0') < tonumber(ARGV[1]) then
+            redis.call('SET', KEYS[3], ARGV[1])
+        end
         ",
     )
 });

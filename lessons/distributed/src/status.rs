@@ -81,7 +81,7 @@ pub fn run(args: &Args) -> ExitCode {
         let mut workers = format!("Workers: {} alive", thousands(counts.alive));
         if dead > 0 {
             workers += &format!(
-                ", {} stopped answering (what they hold goes back to the queue at a live worker's next heartbeat)",
+                ", {} stopped answering (what they hold goes back to the queue at a live worker's next heartbeat, or when a worker starts)",
                 thousands(dead)
             );
         }

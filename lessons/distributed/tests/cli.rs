@@ -34,7 +34,7 @@ fn each_example_lists_only_the_flags_that_do_something_there() {
     assert_eq!(flags(&["enqueue"]), [&["--count"][..], &queue].concat());
     assert_eq!(
         flags(&["enqueue", "count-range"]),
-        ["--start", "--end", "--redis-url", "--queue", "--color", "--seed"]
+        ["--count", "--start", "--end", "--redis-url", "--queue", "--color", "--seed"]
     );
     assert_eq!(flags(&["worker"]), [&["--burst", "--max-attempts", "--quiet", "--pop"][..], &queue].concat());
     assert_eq!(flags(&["status"]), [&["--job", "--failed"][..], &queue].concat());

@@ -131,3 +131,25 @@ fn finishing_a_job_takes_the_next_in_the_same_trip() {
         Ok(())
     });
 }
+
+/// After a Redis restart that lost the worker counter, a worker still
+/// running keeps its number: no new worker is given it.
+#[test]
+fn a_live_workers_number_is_never_given_again() {
+    let Some(test) = redis("numbers") else { return };
+    test.block_on(|mut redis, queue| async move {
+        let old = queue.register(&mut redis).await?;
+        queue.clear(&mut redis).await?; // what a restart without persistence does
+        queue.heartbeat(&mut redis, old).await?; // the old worker's next beat
+        let new = queue.register(&mut redis).await?;
+        assert_ne!(new, old);
+
+        // Lost again, before the old worker's beat put the counter back: its
+        // heartbeat key alone keeps its number taken.
+        queue.clear(&mut redis).await?;
+        redis::cmd("SET").arg(queue.alive(old)).arg(1).query_async::<()>(&mut redis).await?;
+        let newer = queue.register(&mut redis).await?;
+        assert_ne!(newer, old);
+        Ok(())
+    });
+}
