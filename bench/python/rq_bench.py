@@ -57,7 +57,8 @@ def main():
                     print(f"{time.monotonic() - killed:.2f}")
                     return
                 time.sleep(0.05)
-            print(f"never {watch:.0f} {Job.fetch(job.id, connection=redis).get_status()}")
+            status = Job.fetch(job.id, connection=redis).get_status()
+            print(f"never {watch:.0f} {getattr(status, 'value', status)}")
         finally:
             rescuer.kill()
             rescuer.wait()
