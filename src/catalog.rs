@@ -243,23 +243,27 @@ pub const LESSONS: &[Lesson] = &[
     },
     Lesson {
         name: "distributed",
-        title: "a Redis job queue: many machines",
-        built: false,
+        title: "a Redis job queue for workers on many machines; nothing lost",
+        built: true,
         examples: &[
             example(
                 "enqueue",
-                "put jobs in a Redis queue; print their ids",
+                "put jobs (count-range, sleep, fail) in a Redis queue; print their ids",
                 "003 \"Using Redis and Redis Queue RQ\"",
             ),
             example(
                 "worker",
-                "take jobs, run them, store results; --burst ends when empty",
+                "take jobs, run them, store results; a dead worker's job comes back; --burst ends when empty",
                 "003 \"Using Redis and Redis Queue RQ\"",
             ),
-            example("status", "counts by state and a job's result", "003 \"Using Redis and Redis Queue RQ\""),
+            example(
+                "status",
+                "counts by status, the latest failures, and a job's result",
+                "003 \"Using Redis and Redis Queue RQ\"",
+            ),
             example(
                 "demo",
-                "enqueue a batch, start workers, print results and throughput",
+                "enqueue a batch, start worker processes, check the sum, print throughput",
                 "003 \"Using Redis and Redis Queue RQ\"",
             ),
         ],

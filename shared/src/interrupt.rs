@@ -203,6 +203,13 @@ impl TwoStageStop {
     /// the message of the first press depends on it. If Ctrl-C cannot be
     /// caught, a warning says so and it keeps its default effect.
     pub fn on_ctrl_c(pending: impl Fn() -> usize + Send + 'static) -> TwoStageStop {
+        TwoStageStop::on_ctrl_c_saying(Words::INPUT, pending)
+    }
+
+    /// [`TwoStageStop::on_ctrl_c`] for a program whose first stage is not
+    /// the end of its input: `words` says what it is (a worker takes no new
+    /// jobs).
+    pub fn on_ctrl_c_saying(words: Words, pending: impl Fn() -> usize + Send + 'static) -> TwoStageStop {
         let stop = TwoStageStop::new();
         let mut ctrl_c = match CtrlC::catch() {
             Ok(ctrl_c) => ctrl_c,
@@ -215,7 +222,7 @@ impl TwoStageStop {
         let spawned = std::thread::Builder::new().name("ctrl-c".into()).spawn(move || {
             loop {
                 ctrl_c.wait();
-                listener.press(pending());
+                listener.press(words, pending());
             }
         });
         if let Err(error) = spawned {
@@ -225,7 +232,7 @@ impl TwoStageStop {
     }
 
     /// What one press does, given how many items are still to do.
-    fn press(&self, pending: usize) {
+    fn press(&self, words: Words, pending: usize) {
         // The terminal echoes `^C` where the cursor is; on a terminal, start
         // each message at the beginning of that line, over the echo.
         let lead = if io::stderr().is_terminal() { "\r" } else { "" };
@@ -236,12 +243,13 @@ impl TwoStageStop {
             // Nobody will read another line: end the prompt's line, so that
             // the message does not draw the prompt again.
             crate::output::prompt_done(false);
+            let Words { first_stage, item, items } = words;
             if pending == 0 {
-                crate::eprintln!("{lead}Ctrl-C: no more input, and nothing is left to do.");
+                crate::eprintln!("{lead}Ctrl-C: {first_stage}, and nothing is left to do.");
             } else {
                 crate::eprintln!(
-                    "{lead}Ctrl-C: no more input; finishing {} first. Press Ctrl-C again to stop at once.",
-                    crate::timing::plural(pending as u64, "item", "items")
+                    "{lead}Ctrl-C: {first_stage}; finishing {} first. Press Ctrl-C again to stop at once.",
+                    crate::timing::plural(pending as u64, item, items)
                 );
             }
             self.input.trigger();
@@ -253,6 +261,23 @@ impl TwoStageStop {
             std::process::exit(130);
         }
     }
+}
+
+/// What the first Ctrl-C of a [`TwoStageStop`] says: `Ctrl-C: no more
+/// input; finishing 2 items first.`
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Words {
+    /// What the first stage means: `no more input`.
+    pub first_stage: &'static str,
+    /// One of what is pending: `item`.
+    pub item: &'static str,
+    /// More of them: `items`.
+    pub items: &'static str,
+}
+
+impl Words {
+    /// A program that reads items from its input.
+    pub const INPUT: Words = Words { first_stage: "no more input", item: "item", items: "items" };
 }
 
 /// A count of items still to do, shared between the code that queues them
@@ -311,9 +336,9 @@ mod tests {
     fn the_first_press_closes_input_and_the_second_stops_now() {
         let capture = crate::output::Capture::start();
         let stop = TwoStageStop::new();
-        stop.press(3);
+        stop.press(Words::INPUT, 3);
         assert!(stop.input.is_triggered() && !stop.now.is_triggered());
-        stop.press(3);
+        stop.press(Words::INPUT, 3);
         assert!(stop.now.is_triggered());
         let texts = capture.texts();
         assert!(texts[0].contains("finishing 3 items first"), "{texts:?}");
@@ -324,8 +349,19 @@ mod tests {
     fn with_nothing_to_do_the_first_press_says_so() {
         let capture = crate::output::Capture::start();
         let stop = TwoStageStop::new();
-        stop.press(0);
+        stop.press(Words::INPUT, 0);
         assert_eq!(capture.texts(), ["Ctrl-C: no more input, and nothing is left to do."]);
+    }
+
+    #[test]
+    fn the_first_press_says_what_the_program_stops_doing() {
+        let capture = crate::output::Capture::start();
+        let words = Words { first_stage: "no new jobs", item: "job", items: "jobs" };
+        TwoStageStop::new().press(words, 1);
+        assert_eq!(
+            capture.texts()[0],
+            "Ctrl-C: no new jobs; finishing 1 job first. Press Ctrl-C again to stop at once."
+        );
     }
 
     #[test]

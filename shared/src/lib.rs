@@ -12,7 +12,8 @@
 //! - [`launch`]: [`run_blocking`] and [`run_async`] run an example on the
 //!   runtime it declares, on the real clock or the virtual one (`--instant`),
 //!   print its footer and chart, and turn its outcome into an exit code;
-//! - [`timing`]: the run's clock, a stopwatch on it, and the footer;
+//! - [`timing`]: the run's clock, a stopwatch on it, the footer, and numbers
+//!   for people (`1 job`, `200,000 rows`);
 //! - [`cli`]: the common flags, in groups an example takes only if they do
 //!   something there;
 //! - [`console`]: lines and numbers from stdin, async (`aioconsole.ainput`)
@@ -20,6 +21,8 @@
 //! - [`interrupt`]: Ctrl-C in two steps (finish the queue, then stop at
 //!   once), for tasks and threads alike;
 //! - [`process`]: worker processes that are copies of the lesson binary;
+//! - [`progress`]: a progress bar on stderr for runs longer than a second,
+//!   drawn by a thread of its own so that it never slows what it watches;
 //! - [`files`]: writing a file so that nobody ever sees half of it;
 //! - [`random`]: a seeded generator per task, with a stream that stays stable;
 //! - [`testing`]: what tests use to read an example's bars and lines.
@@ -111,6 +114,7 @@ pub mod interrupt;
 pub mod launch;
 pub mod output;
 pub mod process;
+pub mod progress;
 pub mod random;
 pub mod testing;
 pub mod timeline;

@@ -143,22 +143,29 @@ where
     Ok(Worker { child, stdin, stdout, recorder })
 }
 
+/// Starts `command`'s process in a process group of its own (on Windows, a
+/// console process group), out of reach of the Ctrl-C typed in this
+/// terminal: what [`spawn_worker`] does for a worker, for other programs a
+/// lesson starts and stops itself (the `distributed` lesson's private
+/// `redis-server`).
 #[cfg(unix)]
-fn own_process_group(command: &mut Command) {
+pub fn own_process_group(command: &mut Command) {
     use std::os::unix::process::CommandExt;
     command.process_group(0);
 }
 
+/// See the Unix version.
 #[cfg(windows)]
-fn own_process_group(command: &mut Command) {
+pub fn own_process_group(command: &mut Command) {
     use std::os::windows::process::CommandExt;
     // A new process group does not receive the console's Ctrl-C.
     const CREATE_NEW_PROCESS_GROUP: u32 = 0x0000_0200;
     command.creation_flags(CREATE_NEW_PROCESS_GROUP);
 }
 
+/// See the Unix version.
 #[cfg(not(any(unix, windows)))]
-fn own_process_group(_command: &mut Command) {}
+pub fn own_process_group(_command: &mut Command) {}
 
 impl Worker {
     /// The worker's process id.

@@ -169,6 +169,46 @@ pub fn plural(count: impl Into<u64>, singular: &str, plural: &str) -> String {
     format!("{count} {}", if count == 1 { singular } else { plural })
 }
 
+/// `1.23 s`, `45.6 ms`, `7.8 µs`, `120 ns`: three significant digits at most.
+pub fn duration(duration: Duration) -> String {
+    let seconds = duration.as_secs_f64();
+    let (value, unit) = if seconds >= 1.0 {
+        (seconds, "s")
+    } else if seconds >= 1e-3 {
+        (seconds * 1e3, "ms")
+    } else if seconds >= 1e-6 {
+        (seconds * 1e6, "µs")
+    } else {
+        (seconds * 1e9, "ns")
+    };
+    let decimals = if value >= 100.0 {
+        0
+    } else if value >= 10.0 {
+        1
+    } else {
+        2
+    };
+    format!("{value:.decimals$} {unit}")
+}
+
+/// `200,000`.
+pub fn thousands(number: u64) -> String {
+    let digits = number.to_string();
+    let mut grouped = String::new();
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    grouped
+}
+
+/// `1 row`, `200,000 rows`.
+pub fn plural_thousands(count: u64, singular: &str, plural: &str) -> String {
+    format!("{} {}", thousands(count), if count == 1 { singular } else { plural })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -242,6 +282,27 @@ mod tests {
         assert_eq!(hms(Duration::from_secs(3655)), "1:00:55");
         assert_eq!(hms(Duration::from_secs(43_200)), "12:00:00");
         assert_eq!(hms(Duration::from_millis(59_999)), "0:00:59");
+    }
+
+    #[test]
+    fn durations_keep_three_significant_digits() {
+        assert_eq!(duration(Duration::from_millis(1234)), "1.23 s");
+        assert_eq!(duration(Duration::from_millis(45)), "45.0 ms");
+        assert_eq!(duration(Duration::from_micros(456)), "456 µs");
+        assert_eq!(duration(Duration::from_nanos(7_800)), "7.80 µs");
+        assert_eq!(duration(Duration::from_nanos(120)), "120 ns");
+    }
+
+    #[test]
+    fn big_numbers_are_grouped_by_thousands() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(200_000), "200,000");
+        assert_eq!(thousands(20_000_000), "20,000,000");
+        assert_eq!(thousands(u64::MAX), "18,446,744,073,709,551,615");
+        assert_eq!(plural_thousands(1, "row", "rows"), "1 row");
+        assert_eq!(plural_thousands(12_000, "row", "rows"), "12,000 rows");
     }
 
     #[test]

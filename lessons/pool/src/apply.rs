@@ -105,7 +105,7 @@ pub fn explain(setup: &Setup, apply: &Measured) {
          the counting; apply spent {} more per row: the task is queued, a sleeping worker is woken to take \
          it, and the main thread sleeps until the count comes back through a channel and wakes it. The \
          rows are still counted one at a time, so the workers never run side by side.",
-        common::duration(work),
-        common::duration(overhead),
+        shared::timing::duration(work),
+        shared::timing::duration(overhead),
     );
 }

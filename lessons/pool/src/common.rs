@@ -14,11 +14,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use shared::cli::{NoInstantArg, SeedArg, TimelineArg};
-use shared::timing::plural;
+use shared::timing::{duration, plural, plural_thousands, thousands};
 use shared::{Failure, Options, println, span};
 
+use shared::progress::Progress;
+
 use crate::homemade::{Pool, TaskError};
-use crate::progress::Progress;
 use crate::table::{self, Row};
 
 /// The most rows a table may have.
@@ -475,28 +476,6 @@ pub fn options(timeline: Option<TimelineArg>) -> Options {
     }
 }
 
-/// `1.23 s`, `45.6 ms`, `7.8 µs`, `120 ns`: three significant digits at most.
-pub fn duration(duration: Duration) -> String {
-    let seconds = duration.as_secs_f64();
-    let (value, unit) = if seconds >= 1.0 {
-        (seconds, "s")
-    } else if seconds >= 1e-3 {
-        (seconds * 1e3, "ms")
-    } else if seconds >= 1e-6 {
-        (seconds * 1e6, "µs")
-    } else {
-        (seconds * 1e9, "ns")
-    };
-    let decimals = if value >= 100.0 {
-        0
-    } else if value >= 10.0 {
-        1
-    } else {
-        2
-    };
-    format!("{value:.decimals$} {unit}")
-}
-
 /// A speed ratio: `1.93×`, `0.0041×`: two significant digits below 1.
 pub fn times(ratio: f64) -> String {
     if ratio >= 10.0 {
@@ -509,38 +488,12 @@ pub fn times(ratio: f64) -> String {
     }
 }
 
-/// `200,000`.
-pub fn thousands(number: u64) -> String {
-    let digits = number.to_string();
-    let mut grouped = String::new();
-    for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(digit);
-    }
-    grouped
-}
-
-/// `1 row`, `200,000 rows`.
-pub fn plural_thousands(count: u64, singular: &str, plural: &str) -> String {
-    format!("{} {}", thousands(count), if count == 1 { singular } else { plural })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn numbers_print_for_people() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(200_000), "200,000");
-        assert_eq!(thousands(20_000_000), "20,000,000");
-        assert_eq!(plural_thousands(1, "row", "rows"), "1 row");
-        assert_eq!(duration(Duration::from_millis(1234)), "1.23 s");
-        assert_eq!(duration(Duration::from_micros(456)), "456 µs");
-        assert_eq!(duration(Duration::from_nanos(7_800)), "7.80 µs");
         assert_eq!(times(1.934), "1.93×");
         assert_eq!(times(0.0041), "0.0041×");
         assert_eq!(times(0.5), "0.50×");

@@ -21,7 +21,7 @@ use std::process::ExitCode;
 use shared::println;
 
 use crate::common::{self, Measured, Method, TableArgs, WorkersArg};
-use crate::progress::Progress;
+use shared::progress::Progress;
 
 /// Flags of `compare`.
 #[derive(clap::Args, Clone, Copy, Debug, PartialEq, Eq)]
@@ -78,7 +78,7 @@ fn print_table(setup: &common::Setup, measured: &[Measured]) {
         "plain loop".into(),
         "main thread".into(),
         "—".into(),
-        common::duration(setup.sequential),
+        shared::timing::duration(setup.sequential),
         "1×".into(),
         "—".into(),
     ]);
@@ -88,10 +88,10 @@ fn print_table(setup: &common::Setup, measured: &[Measured]) {
             method.example.into(),
             method.python.into(),
             method.runner.name().into(),
-            result.tasks.map_or("rayon's".into(), |tasks| common::thousands(tasks as u64)),
-            common::duration(result.time),
+            result.tasks.map_or("rayon's".into(), |tasks| shared::timing::thousands(tasks as u64)),
+            shared::timing::duration(result.time),
             result.speed_up(setup.sequential).map_or("—".into(), common::times),
-            result.overhead_per_task(setup.sequential).map_or("—".into(), common::duration),
+            result.overhead_per_task(setup.sequential).map_or("—".into(), shared::timing::duration),
         ]);
     }
     let widths: Vec<usize> = (0..heading.len())
@@ -118,7 +118,7 @@ fn print_conclusions(setup: &common::Setup, measured: &[Measured]) {
     if wrong == 0 {
         println!(
             "Every method counted what the loop counted ({} each); the first ten: {:?}.",
-            common::plural_thousands(rows as u64, "count", "counts"),
+            shared::timing::plural_thousands(rows as u64, "count", "counts"),
             &setup.expected[..rows.min(10)]
         );
     }
@@ -149,26 +149,26 @@ fn print_conclusions(setup: &common::Setup, measured: &[Measured]) {
             fastest.method.python,
             fastest.method.runner.name(),
             common::times(best),
-            common::plural_thousands(setup.workers() as u64, "worker", "workers")
+            shared::timing::plural_thousands(setup.workers() as u64, "worker", "workers")
         );
     } else {
         println!(
             "No method beat the loop here ({}, {}): a pool's cost per task was more than the counting it \
              shared out.",
-            common::plural_thousands(rows as u64, "row", "rows"),
-            common::plural_thousands(setup.workers() as u64, "worker", "workers")
+            shared::timing::plural_thousands(rows as u64, "row", "rows"),
+            shared::timing::plural_thousands(setup.workers() as u64, "worker", "workers")
         );
     }
     if worst < 1.0 {
         let tasks = slowest.tasks.map_or(String::new(), |tasks| {
             format!(
                 ", {} for {}",
-                common::plural_thousands(tasks as u64, "task", "tasks"),
-                common::plural_thousands(rows as u64, "row", "rows")
+                shared::timing::plural_thousands(tasks as u64, "task", "tasks"),
+                shared::timing::plural_thousands(rows as u64, "row", "rows")
             )
         });
         let overhead = slowest.overhead_per_task(setup.sequential).map_or(String::new(), |overhead| {
-            format!("; each task cost {} beyond the counting", common::duration(overhead))
+            format!("; each task cost {} beyond the counting", shared::timing::duration(overhead))
         });
         println!(
             "Slowest: {} on the {} pool, {} the loop's speed{tasks}{overhead}.",

@@ -145,9 +145,9 @@ pub fn run(args: &Args) -> ExitCode {
         let frame = Frame::random(args.seed.seed, args.rows as usize);
         println!(
             "Data frame: {} × 2 columns of whole numbers from 3 to 9, seed {} (made in {}, before any timing).",
-            common::plural_thousands(frame.len() as u64, "row", "rows"),
+            shared::timing::plural_thousands(frame.len() as u64, "row", "rows"),
             args.seed.seed,
-            common::duration(made.elapsed())
+            shared::timing::duration(made.elapsed())
         );
         let workers = args.workers.workers();
         let pool = rayon::ThreadPoolBuilder::new()
@@ -156,7 +156,7 @@ pub fn run(args: &Args) -> ExitCode {
             .map_err(|error| shared::Failure::new(format!("cannot start rayon's pool: {error}")))?;
         println!(
             "The hypotenuse of each row, √(a² + b²), on rayon's pool of {}:\n",
-            common::plural_thousands(workers as u64, "thread", "threads")
+            shared::timing::plural_thousands(workers as u64, "thread", "threads")
         );
         let (expected, loop_time) = timed(|| sequential(&frame));
         print_way("sequential loop", loop_time, None, &expected, Ok(()));
@@ -209,5 +209,9 @@ fn print_way(
     };
     let first: Vec<String> = results.iter().take(5).map(|value| format!("{value:.2}")).collect();
     let verdict = if check.is_ok() { "" } else { "  WRONG: differs from the loop" };
-    println!("{name:<16}{:>9}{pace}\n  first five: [{}]{verdict}", common::duration(time), first.join(", "));
+    println!(
+        "{name:<16}{:>9}{pace}\n  first five: [{}]{verdict}",
+        shared::timing::duration(time),
+        first.join(", ")
+    );
 }

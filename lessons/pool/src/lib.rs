@@ -28,7 +28,7 @@
 //! Each example module starts with the direct port of its Python original,
 //! then the same with rayon. What they share (the flags, the table, timing
 //! and checking a method against the loop) is in [`common`]; the progress
-//! bar of long runs in [`progress`].
+//! bar of long runs is `shared`'s ([`shared::progress`]).
 
 pub mod apply;
 pub mod apply_async;
@@ -38,7 +38,6 @@ pub mod dataframe;
 pub mod homemade;
 pub mod map;
 pub mod map_async;
-pub mod progress;
 pub mod sequential;
 pub mod starmap;
 pub mod starmap_async;

@@ -127,7 +127,7 @@ fn print_split(name: &str, submitting: &str, returned_after: Duration, total: Du
     println!(
         "Run again, timed in two parts: {name} returned after {} ({submitting}), and the main thread was \
          free; .get() then waited {} more for the workers.",
-        common::duration(returned_after),
-        common::duration(total.saturating_sub(returned_after))
+        shared::timing::duration(returned_after),
+        shared::timing::duration(total.saturating_sub(returned_after))
     );
 }

@@ -11,8 +11,8 @@ use shared::cli::TimelineArg;
 use shared::{println, span};
 
 use crate::common::{self, TableArgs};
-use crate::progress::Progress;
 use crate::table::{Row, howmany_within_range};
+use shared::progress::Progress;
 
 /// Flags of `sequential`.
 #[derive(clap::Args, Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,10 +57,14 @@ pub fn run(args: &Args) -> ExitCode {
         );
         let results = first.unwrap_or_default();
         progress.finish();
-        println!("sequential loop: {}{}", common::duration(time), common::runs_note(args.table.best_of));
+        println!(
+            "sequential loop: {}{}",
+            shared::timing::duration(time),
+            common::runs_note(args.table.best_of)
+        );
         println!("  first ten counts: {:?}", &results[..results.len().min(10)]);
         if !table.is_empty() {
-            println!("  {} per row, on one thread.", common::duration(time / table.len() as u32));
+            println!("  {} per row, on one thread.", shared::timing::duration(time / table.len() as u32));
         }
         Ok(())
     })

@@ -9,9 +9,9 @@ use std::time::Duration;
 use pool::apply_async::Results;
 use pool::common::{Runner, Setup, TableArgs, WorkersArg};
 use pool::homemade::{Pool, TaskError};
-use pool::progress::Progress;
 use pool::table::{self, howmany_within_range};
 use shared::cli::{NoInstantArg, SeedArg};
+use shared::progress::Progress;
 
 fn setup(rows: u32, workers: u32, chunk: usize) -> Setup {
     let table =

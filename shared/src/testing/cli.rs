@@ -170,7 +170,7 @@ mod signals {
                 std::thread::yield_now();
             }
         } else {
-            stderr.wait_for("Ctrl-C: no more input", 1);
+            stderr.wait_for("Ctrl-C: ", 1);
         }
         kill("-INT", child.id());
     }

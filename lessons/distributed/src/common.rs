@@ -1,0 +1,47 @@
+//! What the examples share: the queue flags, and why none of them takes
+//! `--instant`.
+
+use shared::cli::NoInstantArg;
+
+use crate::connection::UrlArg;
+use crate::queue::Queue;
+
+/// Why no example of this lesson takes `--instant`.
+pub const NO_INSTANT: &str =
+    "the jobs go through a real Redis server and real processes, on the real clock: there is nothing to skip";
+
+/// The longest queue name.
+pub const MAX_QUEUE_NAME: usize = 64;
+
+/// `--redis-url`, `--queue`: which Redis, which queue.
+#[derive(clap::Args, Clone, Debug)]
+pub struct QueueArgs {
+    /// `--redis-url`.
+    #[command(flatten)]
+    pub url: UrlArg,
+
+    /// The queue: its keys in Redis start with `distributed:NAME:`.
+    #[arg(long, value_name = "NAME", default_value = "default", value_parser = parse_queue_name, global = true)]
+    pub queue: String,
+
+    /// `--instant`, refused.
+    #[command(flatten)]
+    pub no_instant: NoInstantArg,
+}
+
+impl QueueArgs {
+    /// The queue's keys.
+    pub fn queue(&self) -> Queue {
+        Queue::new(&self.queue)
+    }
+}
+
+/// A queue name: letters, digits, `-`, `_` and `.`, up to 64, so that it
+/// can be part of a key name and of a `SCAN` pattern as it is.
+pub fn parse_queue_name(name: &str) -> Result<String, String> {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "-_.".contains(c);
+    if name.is_empty() || name.len() > MAX_QUEUE_NAME || !name.chars().all(allowed) {
+        return Err(format!("1 to {MAX_QUEUE_NAME} letters, digits, `-`, `_` or `.`"));
+    }
+    Ok(name.to_string())
+}

@@ -1,0 +1,479 @@
+//! # `demo`: a batch of jobs through N worker processes
+//!
+//! The whole of seed 003's "Using Redis and Redis Queue RQ" in one command:
+//! enqueue `--jobs M` `count-range` jobs (job `i` counts block `i` of the
+//! pool lesson's table: [`pool::table::BLOCK_ROWS`] rows made again from
+//! the seed by whichever worker takes it), start `--workers N` worker
+//! *processes* (this binary again, with the hidden subcommand
+//! `worker-child`: see [`shared::process`]), wait for every job with a
+//! progress bar, then check the sum of the results against the pool
+//! lesson's sequential loop over the same rows, and print the throughput.
+//! `--timeline` draws one row per worker process.
+//!
+//! Where Redis is: `--redis-url`, else `REDIS_URL`, else a private
+//! `redis-server` started here and stopped at the end ([`crate::server`]).
+//! The queue (`demo` unless `--queue`) is emptied first: it is the demo's
+//! own.
+//!
+//! Ctrl-C once: the workers finish the job in hand and stop (the jobs still
+//! queued stay in Redis, which `status` shows). Twice: they give their jobs
+//! back and stop at once.
+
+use std::collections::BTreeMap;
+use std::io;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use pool::table::BLOCK_ROWS;
+use shared::cli::{NoInstantArg, SeedArg, TimelineArg};
+use shared::colors::paint;
+use shared::interrupt::{CtrlC, Stage};
+use shared::process::{Worker as Process, spawn_worker};
+use shared::progress::Progress;
+use shared::timing::{duration, plural, plural_thousands, thousands};
+use shared::{Failure, Instrument, Options, eprintln, println, span};
+use tokio::sync::mpsc;
+
+use crate::common::{self, parse_queue_name};
+use crate::connection::{Target, UrlArg};
+use crate::job::{self, Job};
+use crate::queue::Queue;
+use crate::server::PrivateServer;
+use crate::worker::{
+    CHILD, ChildConfig, ChildEvent, ChildOrder, DEFAULT_MAX_ATTEMPTS, MAX_MAX_ATTEMPTS, to_line,
+};
+
+/// The most jobs: 100,000 blocks are 410 million rows, which the check
+/// counts again in a few seconds.
+pub const MAX_JOBS: u32 = 100_000;
+
+/// The most worker processes.
+pub const MAX_WORKERS: u32 = 32;
+
+/// How often the demo looks at the counts.
+const POLL: Duration = Duration::from_millis(50);
+
+/// Flags of `demo`.
+#[derive(clap::Args, Clone, Debug)]
+pub struct Args {
+    /// How many count-range jobs, each one block of 4096 rows of the table.
+    #[arg(long, value_name = "M", default_value_t = 200,
+          value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_JOBS)))]
+    pub jobs: u32,
+
+    /// How many worker processes.
+    #[arg(long, value_name = "N", default_value_t = 2,
+          value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_WORKERS)))]
+    pub workers: u32,
+
+    /// How many workers may die holding a job before it goes to the failed list.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_ATTEMPTS,
+          value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_MAX_ATTEMPTS)))]
+    pub max_attempts: u32,
+
+    /// The queue (emptied first: it is the demo's own).
+    #[arg(long, value_name = "NAME", default_value = "demo", value_parser = parse_queue_name)]
+    pub queue: String,
+
+    /// `--redis-url`.
+    #[command(flatten)]
+    pub url: UrlArg,
+
+    /// `--seed`: the table's numbers.
+    #[command(flatten)]
+    pub seed: SeedArg,
+
+    /// `--timeline`.
+    #[command(flatten)]
+    pub timeline: TimelineArg,
+
+    /// `--instant`, refused.
+    #[command(flatten)]
+    pub no_instant: NoInstantArg,
+}
+
+/// Runs the demo.
+pub fn run(args: &Args) -> ExitCode {
+    if let Err(code) = args.no_instant.refuse(common::NO_INSTANT) {
+        return code;
+    }
+    let options = Options::new().timeline(args.timeline).chart_title("Jobs per worker process");
+    shared::run_async(options, || async move {
+        // Kept until the end: dropping it stops the private server.
+        let (target, _server) = find_redis(&args.url)?;
+        main(args, &target).await
+    })
+}
+
+/// `--redis-url`, `REDIS_URL`, or a private `redis-server`; or why none.
+pub fn find_redis(url: &UrlArg) -> Result<(Target, Option<PrivateServer>), Failure> {
+    if url.redis_url.is_some() {
+        return Ok((Target::resolve(url)?, None));
+    }
+    if let Some(target) = Target::from_environment()? {
+        return Ok((target, None));
+    }
+    let server = PrivateServer::start(None)
+        .map_err(|why| Failure::new(format!("no Redis: --redis-url and REDIS_URL are not set, and {why}")))?;
+    println!(
+        "No --redis-url or REDIS_URL: started a private redis-server {} on 127.0.0.1:{} (nothing kept on \
+         disk; folder {}). It stops at the end.",
+        server.version(),
+        server.port(),
+        server.dir().display()
+    );
+    Ok((Target::private(&server.url())?, Some(server)))
+}
+
+// ANCHOR: demo
+/// Enqueue, start the workers, wait, check.
+pub async fn main(args: &Args, target: &Target) -> Result<(), Failure> {
+    let queue = Queue::new(&args.queue);
+    let mut redis = target.connect_or_explain().await?;
+    let explain = |error: redis::RedisError| target.explain(&error);
+    queue.clear(&mut redis).await.map_err(explain)?;
+
+    let jobs: Vec<Job> = (0..u64::from(args.jobs)).map(|block| block_job(args.seed.seed, block)).collect();
+    let enqueued = Instant::now();
+    let ids =
+        enqueue(&queue, &mut redis, &jobs).instrument(span(0, "demo (parent)")).await.map_err(explain)?;
+    println!(
+        "Enqueued {} in {} on queue {} at {target}: {} of the table for seed {} ({}).",
+        plural_thousands(ids.len() as u64, "count-range job", "count-range jobs"),
+        duration(enqueued.elapsed()),
+        queue.name(),
+        match ids.len() {
+            1 => "block 0".to_string(),
+            jobs => format!("blocks 0 to {}", jobs - 1),
+        },
+        args.seed.seed,
+        plural_thousands(ids.len() as u64 * BLOCK_ROWS as u64, "row", "rows"),
+    );
+
+    let started = Instant::now();
+    let mut workers = Workers::start(args, target)?;
+    let waited = wait_for_jobs(&queue, target, &mut workers, ids.len() as u64).await;
+    let took = started.elapsed();
+    let rows = workers.stop().await;
+    waited?;
+
+    let states = queue.states(&mut redis, &ids).await.map_err(explain)?;
+    let check = span(0, "demo (parent)").in_scope(|| Check::of(&ids, &states, args.seed.seed, &rows));
+    check.print(took, args.workers);
+    check.verdict()
+}
+// ANCHOR_END: demo
+
+/// Job `block`: count block `block` of the table.
+pub fn block_job(seed: u64, block: u64) -> Job {
+    let rows = BLOCK_ROWS as u64;
+    Job::CountRange { seed, start: block * rows, end: (block + 1) * rows }
+}
+
+async fn enqueue(
+    queue: &Queue,
+    redis: &mut redis::aio::MultiplexedConnection,
+    jobs: &[Job],
+) -> redis::RedisResult<Vec<u64>> {
+    let mut ids = Vec::with_capacity(jobs.len());
+    for batch in jobs.chunks(crate::enqueue::BATCH) {
+        ids.extend(queue.enqueue(redis, batch).await?);
+    }
+    Ok(ids)
+}
+
+/// Polls the counts until every job is finished or failed, with a progress
+/// bar; passes Ctrl-C on to the workers; gives up if they all die.
+async fn wait_for_jobs(
+    queue: &Queue,
+    target: &Target,
+    workers: &mut Workers,
+    total: u64,
+) -> Result<(), Failure> {
+    let done = Arc::new(AtomicU64::new(0));
+    let progress = Progress::start("jobs");
+    progress.step("jobs done", Some(total), {
+        let done = Arc::clone(&done);
+        move || done.load(Ordering::Relaxed)
+    });
+    let mut redis = crate::connection::Redis::new(target.clone(), "demo");
+    let stop = ctrl_c_stages();
+    let mut told = None;
+    loop {
+        let counts = redis
+            .patiently("waiting for the jobs", &stop.1, |mut connection| {
+                let queue = queue.clone();
+                async move { queue.counts(&mut connection).await }
+            })
+            .await;
+        let counts = match counts {
+            Ok(counts) => counts,
+            Err(crate::connection::GaveUp::Refused(failure)) => return Err(failure),
+            Err(crate::connection::GaveUp::Stopped) => return Err(Failure::interrupted("stopped")),
+        };
+        done.store(counts.finished + counts.failed, Ordering::Relaxed);
+        if counts.finished + counts.failed >= total {
+            return Ok(());
+        }
+        if stop.1.is_triggered() && told != Some(ChildOrder::StopNow) {
+            workers.tell(ChildOrder::StopNow);
+            told = Some(ChildOrder::StopNow);
+        } else if stop.0.is_triggered() && told.is_none() {
+            workers.tell(ChildOrder::StopAfterJob);
+            told = Some(ChildOrder::StopAfterJob);
+        }
+        workers.read_events();
+        if workers.running() == 0 {
+            let left = total - counts.finished - counts.failed;
+            let why = if told.is_some() { "stopped by Ctrl-C" } else { "every worker process has exited" };
+            return Err(Failure {
+                exit_code: if told.is_some() { 130 } else { 1 },
+                message: format!(
+                    "{why} with {} not done: they stay in queue {} ({}).",
+                    plural_thousands(left, "job", "jobs"),
+                    queue.name(),
+                    if target.source() == crate::connection::Source::Private {
+                        "which is gone with the private redis-server".to_string()
+                    } else {
+                        format!("`status --queue {}` shows them", queue.name())
+                    }
+                ),
+            });
+        }
+        tokio::time::sleep(POLL).await;
+    }
+}
+
+/// Ctrl-C for the demo: the first press asks the workers to stop after
+/// their job, the second to stop now, the third exits.
+fn ctrl_c_stages() -> (Stage, Stage) {
+    let (after_job, now) = (Stage::new(), Stage::new());
+    let Ok(mut ctrl_c) = CtrlC::catch() else {
+        eprintln!("warning: cannot catch Ctrl-C here; it stops the demo at once");
+        return (after_job, now);
+    };
+    let (first, second) = (after_job.clone(), now.clone());
+    let listener = std::thread::Builder::new().name("ctrl-c".into()).spawn(move || {
+        ctrl_c.wait();
+        // Printed before the stage is triggered: once it is, the demo may
+        // end at any moment.
+        eprintln!(
+            "Ctrl-C: each worker finishes the job in hand, then stops. Press Ctrl-C again to stop at once."
+        );
+        first.trigger();
+        ctrl_c.wait();
+        eprintln!("Ctrl-C: the workers give their jobs back and stop now.");
+        second.trigger();
+        ctrl_c.wait();
+        eprintln!("Ctrl-C: exiting.");
+        std::process::exit(130);
+    });
+    if listener.is_err() {
+        eprintln!("warning: cannot listen for Ctrl-C");
+    }
+    (after_job, now)
+}
+
+/// The worker processes, seen from the demo.
+struct Workers {
+    processes: Vec<Process>,
+    events: mpsc::UnboundedReceiver<(usize, Option<ChildEvent>)>,
+    /// Redis worker number → chart row.
+    rows: BTreeMap<u64, usize>,
+    /// Rows whose output has ended.
+    ended: usize,
+}
+
+impl Workers {
+    /// Starts `--workers` processes and sends each its config.
+    fn start(args: &Args, target: &Target) -> Result<Workers, Failure> {
+        let (sender, events) = mpsc::unbounded_channel();
+        let config = to_line(&ChildConfig {
+            url: target.secret_url().to_string(),
+            queue: args.queue.clone(),
+            max_attempts: args.max_attempts,
+        });
+        let mut processes = Vec::new();
+        for row in 1..=args.workers as usize {
+            let started = spawn_worker(CHILD, ["--row", &row.to_string()]).and_then(|mut process| {
+                process.send(&config)?;
+                Ok(process)
+            });
+            let mut process = started
+                .map_err(|error| Failure::new(format!("cannot start worker process {row}: {error}")))?;
+            let lines = process.lines();
+            let sender = sender.clone();
+            std::thread::Builder::new()
+                .name(format!("worker {row}"))
+                .spawn(move || {
+                    for line in lines.map_while(Result::ok) {
+                        match serde_json::from_str(&line) {
+                            Ok(event) => {
+                                let _ = sender.send((row, Some(event)));
+                            }
+                            Err(_) => eprintln!("worker process {row} said {line:?}"),
+                        }
+                    }
+                    let _ = sender.send((row, None));
+                })
+                .map_err(|error| Failure::new(format!("cannot read worker process {row}: {error}")))?;
+            processes.push(process);
+        }
+        println!(
+            "Started {}: {}.",
+            plural(processes.len() as u64, "worker process", "worker processes"),
+            processes
+                .iter()
+                .enumerate()
+                .map(|(i, p)| format!("{} pid {}", paint(i + 1, format_args!("worker {}", i + 1)), p.pid()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        Ok(Workers { processes, events, rows: BTreeMap::new(), ended: 0 })
+    }
+
+    /// Sends `order` to every worker still listening.
+    fn tell(&mut self, order: ChildOrder) {
+        for process in &mut self.processes {
+            let _ = process.send(&to_line(&order));
+        }
+    }
+
+    /// Takes in what the workers said so far.
+    fn read_events(&mut self) {
+        while let Ok(event) = self.events.try_recv() {
+            self.handle(event);
+        }
+    }
+
+    fn handle(&mut self, (row, event): (usize, Option<ChildEvent>)) {
+        match event {
+            Some(ChildEvent::Started { worker }) => {
+                self.rows.insert(worker, row);
+            }
+            Some(ChildEvent::Stopped { .. }) => {}
+            None => self.ended += 1,
+        }
+    }
+
+    /// How many have not closed their output yet.
+    fn running(&self) -> usize {
+        self.processes.len() - self.ended
+    }
+
+    /// Tells every worker to stop after its job, waits for all, and reports
+    /// the ones that failed. Returns the rows of the Redis worker numbers.
+    async fn stop(mut self) -> BTreeMap<u64, usize> {
+        self.tell(ChildOrder::StopAfterJob);
+        while self.running() > 0 {
+            match self.events.recv().await {
+                Some(event) => self.handle(event),
+                None => break,
+            }
+        }
+        for (index, mut process) in self.processes.into_iter().enumerate() {
+            let _ = process.finish_input();
+            let waited: io::Result<_> = tokio::task::spawn_blocking(move || process.wait())
+                .await
+                .unwrap_or_else(|error| Err(io::Error::other(error)));
+            match waited {
+                Ok(status) if status.success() => {}
+                Ok(status) => eprintln!("worker process {} ended with {status}", index + 1),
+                Err(error) => eprintln!("cannot wait for worker process {}: {error}", index + 1),
+            }
+        }
+        self.rows
+    }
+}
+
+/// The results, checked.
+#[derive(Debug, Default)]
+struct Check {
+    finished: u64,
+    failed: Vec<String>,
+    /// Jobs whose `finishes` is not 1.
+    not_once: u64,
+    sum: u64,
+    expected: u64,
+    sequential: Duration,
+    per_row: BTreeMap<usize, u64>,
+}
+
+impl Check {
+    /// Adds up the results, and counts the same rows with the pool lesson's
+    /// sequential loop.
+    fn of(ids: &[u64], states: &[crate::queue::JobState], seed: u64, rows: &BTreeMap<u64, usize>) -> Check {
+        let jobs = ids.len();
+        let mut check = Check::default();
+        for (id, state) in ids.iter().zip(states) {
+            match (state.status.as_str(), state.result.as_deref().and_then(|r| r.parse::<u64>().ok())) {
+                ("finished", Some(count)) => {
+                    check.finished += 1;
+                    check.sum += count;
+                    check.not_once += u64::from(state.finishes != 1);
+                    let row = state.worker.and_then(|worker| rows.get(&worker).copied()).unwrap_or(0);
+                    *check.per_row.entry(row).or_default() += 1;
+                }
+                (status, _) => check.failed.push(format!(
+                    "job {id}: {}{}",
+                    if status.is_empty() { "unknown" } else { status },
+                    state.error.as_deref().map(|e| format!(" ({e})")).unwrap_or_default()
+                )),
+            }
+        }
+        let started = Instant::now();
+        let rows_per_block = BLOCK_ROWS;
+        check.expected = (0..jobs)
+            .map(|block| job::count_range(seed, block * rows_per_block..(block + 1) * rows_per_block))
+            .sum();
+        check.sequential = started.elapsed();
+        check
+    }
+
+    fn print(&self, took: Duration, workers: u32) {
+        let rate = self.finished as f64 / took.as_secs_f64().max(1e-9);
+        let per_worker: Vec<String> = self
+            .per_row
+            .iter()
+            .map(|(row, jobs)| format!("{}: {}", paint(*row, format_args!("worker {row}")), thousands(*jobs)))
+            .collect();
+        println!(
+            "{} finished in {} (the workers' start included): {:.0} jobs/s with {} ({}; {} build).",
+            plural_thousands(self.finished, "job", "jobs"),
+            duration(took),
+            rate,
+            plural(u64::from(workers), "worker process", "worker processes"),
+            per_worker.join(", "),
+            if cfg!(debug_assertions) { "debug" } else { "release" }
+        );
+        let verdict = if self.sum == self.expected { "equal" } else { "DIFFERENT" };
+        println!(
+            "Sum of the results: {}; the pool lesson's sequential loop counts {} in {}: {verdict}.",
+            thousands(self.sum),
+            thousands(self.expected),
+            duration(self.sequential)
+        );
+        if self.not_once > 0 {
+            println!(
+                "{} done more than once (a worker taken for dead finished anyway); each result counted once.",
+                plural(self.not_once, "job was", "jobs were")
+            );
+        }
+    }
+
+    fn verdict(&self) -> Result<(), Failure> {
+        if !self.failed.is_empty() {
+            return Err(Failure::new(format!(
+                "{} not finished: {}",
+                plural(self.failed.len() as u64, "job", "jobs"),
+                self.failed.join("; ")
+            )));
+        }
+        if self.sum != self.expected {
+            return Err(Failure::new("the sum differs from the sequential loop's"));
+        }
+        Ok(())
+    }
+}
