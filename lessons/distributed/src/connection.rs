@@ -41,12 +41,18 @@ pub const MAX_BACKOFF: Duration = Duration::from_secs(4);
 /// `--redis-url`.
 #[derive(clap::Args, Clone, Debug)]
 pub struct UrlArg {
-    /// Where Redis is: redis://[:PASSWORD@]HOST[:PORT][/DB] (default: REDIS_URL, else
-    /// redis://127.0.0.1:6379). A password is never printed; put it in REDIS_URL rather
-    /// than here, where `ps` shows it.
+    /// Where Redis is, as a URL (see the `help` text, which rustdoc would
+    /// read as links).
     // Parsed by `Target::resolve`, not by clap: clap's error would quote
     // the value, password and all.
-    #[arg(long, value_name = "URL", global = true)]
+    #[arg(
+        long,
+        value_name = "URL",
+        global = true,
+        help = "Where Redis is: redis://[:PASSWORD@]HOST[:PORT][/DB] (default: REDIS_URL, else \
+                redis://127.0.0.1:6379). A password is never printed; put it in REDIS_URL rather \
+                than here, where `ps` shows it."
+    )]
     pub redis_url: Option<String>,
 }
 
