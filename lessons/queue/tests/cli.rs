@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use assert_cmd::Command;
 use predicates::prelude::*;
-use shared::testing::cli::flags_in;
+use shared::testing::cli::{examples_in, flags_in, success_stdout};
 
 fn queue() -> Command {
     let mut command = Command::cargo_bin("queue").unwrap();
@@ -14,27 +14,15 @@ fn queue() -> Command {
 }
 
 fn stdout_of(command: &mut Command) -> String {
-    let output = command.output().unwrap();
-    assert!(output.status.success(), "{:?}\n{}", output.status, String::from_utf8_lossy(&output.stderr));
-    assert!(!String::from_utf8_lossy(&output.stderr).contains("panicked"));
-    String::from_utf8(output.stdout).unwrap()
+    success_stdout(command.output().unwrap())
 }
 
 #[test]
 fn help_lists_exactly_the_examples_of_the_course() {
     let help = stdout_of(queue().arg("--help"));
     let lesson = course::catalog::lesson("queue").unwrap();
-    let listed: Vec<&str> = help
-        .lines()
-        .skip_while(|line| !line.starts_with("Commands:"))
-        .skip(1)
-        .take_while(|line| line.starts_with("  "))
-        .filter(|line| !line.starts_with("   "))
-        .filter_map(|line| line.split_whitespace().next())
-        .filter(|name| *name != "help")
-        .collect();
     let expected: Vec<&str> = lesson.examples.iter().map(|example| example.name).collect();
-    assert_eq!(listed, expected);
+    assert_eq!(examples_in(&help), expected);
 }
 
 #[test]

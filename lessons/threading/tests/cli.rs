@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use assert_cmd::Command;
 use predicates::prelude::*;
-use shared::testing::cli::{examples_in, flags_in};
+use shared::testing::cli::{examples_in, flags_in, success_stdout};
 
 fn threading() -> Command {
     let mut command = Command::cargo_bin("threading").unwrap();
@@ -22,11 +22,7 @@ fn threading() -> Command {
 }
 
 fn stdout_of(command: &mut Command) -> String {
-    let output = command.output().unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{:?}\n{stderr}", output.status);
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    String::from_utf8(output.stdout).unwrap()
+    success_stdout(command.output().unwrap())
 }
 
 const EXAMPLES: [&str; 6] = ["square-cube", "thread-info", "race", "deadlock", "kitchen", "cpu"];
