@@ -86,12 +86,13 @@ pub struct JobState {
 }
 
 /// A payload taken and, if it is a job, started: `attempt` is the attempt's
-/// number (0 for a payload that is not a job).
+/// number, 0 if it was not started (a payload that is not a job, or one
+/// taken by popping, `worker --pop`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Taken {
     /// The payload, as it is in the queue.
     pub payload: String,
-    /// The attempt's number, counted when it was started.
+    /// The attempt's number, counted when it was started; 0 if not started.
     pub attempt: u64,
 }
 

@@ -172,9 +172,6 @@ pub struct Worker {
     /// The next job, taken and started by the script that stored the last
     /// one's result.
     next: Option<Taken>,
-    /// The attempt of the payload [`Worker::take`] returned last, when it
-    /// came started.
-    attempt: Option<u64>,
 }
 
 /// How one payload ended.
@@ -190,11 +187,11 @@ enum Done {
 /// `rq worker`: take a job, run it, store what came of it; again, until
 /// the queue is empty (`--burst`) or a Ctrl-C.
 pub async fn work(worker: &mut Worker) -> Result<Report, Failure> {
-    while let Some(payload) = worker.take().await? {
+    while let Some(taken) = worker.take().await? {
         worker.pending.add(); // counted before anything is printed about it
-        let done = match job::parse(&payload) {
-            Ok(envelope) => worker.perform(envelope, &payload).await?,
-            Err(reason) => worker.reject(&payload, reason).await?,
+        let done = match job::parse(&taken.payload) {
+            Ok(envelope) => worker.perform(envelope, &taken).await?,
+            Err(reason) => worker.reject(&taken.payload, reason).await?,
         };
         worker.pending.done();
         worker.say(&done);
@@ -227,7 +224,6 @@ impl Worker {
             report: Report::default(),
             name,
             next: None,
-            attempt: None,
         })
     }
 
@@ -240,7 +236,7 @@ impl Worker {
     /// script takes and starts a job without waiting ([`Queue::take_next`]);
     /// only when the queue is empty does the worker wait with `BLMOVE`
     /// ([`Queue::take`]), and start what it brings at the next turn.
-    async fn take(&mut self) -> Result<Option<String>, Failure> {
+    async fn take(&mut self) -> Result<Option<Taken>, Failure> {
         if self.settings.pop {
             return self.take_by_popping().await;
         }
@@ -251,8 +247,7 @@ impl Worker {
                 return Ok(None);
             }
             if let Some(next) = self.next.take() {
-                self.attempt = Some(next.attempt);
-                return Ok(Some(next.payload));
+                return Ok(Some(next));
             }
             let taken = self
                 .redis
@@ -262,10 +257,7 @@ impl Worker {
                 })
                 .await;
             match taken {
-                Ok(Some(taken)) => {
-                    self.attempt = Some(taken.attempt);
-                    return Ok(Some(taken.payload));
-                }
+                Ok(Some(taken)) => return Ok(Some(taken)),
                 Ok(None) if self.settings.burst => return Ok(None),
                 Ok(None) => {}
                 Err(GaveUp::Stopped) => return Ok(None),
@@ -293,7 +285,7 @@ impl Worker {
     }
 
     /// `--pop`, WRONG: see [`Queue::take_by_popping`].
-    async fn take_by_popping(&mut self) -> Result<Option<String>, Failure> {
+    async fn take_by_popping(&mut self) -> Result<Option<Taken>, Failure> {
         let queue = self.settings.queue.clone();
         let wait = if self.settings.burst { Duration::from_millis(1) } else { TAKE_WAIT };
         loop {
@@ -309,7 +301,8 @@ impl Worker {
                 return Ok(None);
             };
             match popped {
-                Ok(Some(payload)) => return Ok(Some(payload)),
+                // Not started: `perform` starts it.
+                Ok(Some(payload)) => return Ok(Some(Taken { payload, attempt: 0 })),
                 Ok(None) if self.settings.burst => return Ok(None),
                 Ok(None) => continue,
                 Err(GaveUp::Stopped) => return Ok(None),
@@ -319,10 +312,11 @@ impl Worker {
     }
 
     /// Starts, runs and stores one job.
-    async fn perform(&mut self, envelope: Envelope, payload: &str) -> Result<Done, Failure> {
+    async fn perform(&mut self, envelope: Envelope, taken: &Taken) -> Result<Done, Failure> {
         let (queue, id) = (self.settings.queue.clone(), self.id);
-        if let Some(attempt) = self.attempt.take() {
-            return self.run_and_store(envelope, payload, attempt).await;
+        let payload = taken.payload.as_str();
+        if taken.attempt > 0 {
+            return self.run_and_store(envelope, payload, taken.attempt).await;
         }
         // Taken by popping (`--pop`): not started yet.
         let doing = format!("starting job {}", envelope.id);
