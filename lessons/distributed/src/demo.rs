@@ -29,7 +29,7 @@ use std::time::{Duration, Instant};
 use pool::table::BLOCK_ROWS;
 use shared::cli::{NoInstantArg, SeedArg, TimelineArg};
 use shared::colors::paint;
-use shared::interrupt::{CtrlC, Stage};
+use shared::interrupt::{TwoStageStop, Words};
 use shared::process::{Worker as Process, spawn_worker};
 use shared::progress::Progress;
 use shared::timing::{duration, plural, plural_thousands, thousands};
@@ -199,11 +199,18 @@ async fn wait_for_jobs(
         move || done.load(Ordering::Relaxed)
     });
     let mut redis = crate::connection::Redis::new(target.clone(), "demo");
-    let stop = ctrl_c_stages();
+    // Ctrl-C once: the workers finish the jobs in hand and stop; twice: they
+    // give them back and stop now; a third time exits at once.
+    let in_hand = Arc::new(AtomicU64::new(0));
+    let words = Words { first_stage: "the workers take no new jobs", item: "job", items: "jobs" };
+    let stop = TwoStageStop::on_ctrl_c_saying(words, {
+        let in_hand = Arc::clone(&in_hand);
+        move || in_hand.load(Ordering::Relaxed) as usize
+    });
     let mut told = None;
     loop {
         let counts = redis
-            .patiently("waiting for the jobs", &stop.1, |mut connection| {
+            .patiently("waiting for the jobs", &stop.now, |mut connection| {
                 let queue = queue.clone();
                 async move { queue.counts(&mut connection).await }
             })
@@ -214,13 +221,14 @@ async fn wait_for_jobs(
             Err(crate::connection::GaveUp::Stopped) => return Err(Failure::interrupted("stopped")),
         };
         done.store(counts.finished + counts.failed, Ordering::Relaxed);
+        in_hand.store(counts.started, Ordering::Relaxed);
         if counts.finished + counts.failed >= total {
             return Ok(());
         }
-        if stop.1.is_triggered() && told != Some(ChildOrder::StopNow) {
+        if stop.now.is_triggered() && told != Some(ChildOrder::StopNow) {
             workers.tell(ChildOrder::StopNow);
             told = Some(ChildOrder::StopNow);
-        } else if stop.0.is_triggered() && told.is_none() {
+        } else if stop.input.is_triggered() && told.is_none() {
             workers.tell(ChildOrder::StopAfterJob);
             told = Some(ChildOrder::StopAfterJob);
         }
@@ -244,36 +252,6 @@ async fn wait_for_jobs(
         }
         tokio::time::sleep(POLL).await;
     }
-}
-
-/// Ctrl-C for the demo: the first press asks the workers to stop after
-/// their job, the second to stop now, the third exits.
-fn ctrl_c_stages() -> (Stage, Stage) {
-    let (after_job, now) = (Stage::new(), Stage::new());
-    let Ok(mut ctrl_c) = CtrlC::catch() else {
-        eprintln!("warning: cannot catch Ctrl-C here; it stops the demo at once");
-        return (after_job, now);
-    };
-    let (first, second) = (after_job.clone(), now.clone());
-    let listener = std::thread::Builder::new().name("ctrl-c".into()).spawn(move || {
-        ctrl_c.wait();
-        // Printed before the stage is triggered: once it is, the demo may
-        // end at any moment.
-        eprintln!(
-            "Ctrl-C: each worker finishes the job in hand, then stops. Press Ctrl-C again to stop at once."
-        );
-        first.trigger();
-        ctrl_c.wait();
-        eprintln!("Ctrl-C: the workers give their jobs back and stop now.");
-        second.trigger();
-        ctrl_c.wait();
-        eprintln!("Ctrl-C: exiting.");
-        std::process::exit(130);
-    });
-    if listener.is_err() {
-        eprintln!("warning: cannot listen for Ctrl-C");
-    }
-    (after_job, now)
 }
 
 /// The worker processes, seen from the demo.
