@@ -21,6 +21,7 @@
 //! - [`interrupt`]: Ctrl-C in two steps (finish the queue, then stop at
 //!   once), for tasks and threads alike;
 //! - [`process`]: worker processes that are copies of the lesson binary;
+//! - [`message`]: typed messages between them, one JSON line each;
 //! - [`progress`]: a progress bar on stderr for runs longer than a second,
 //!   drawn by a thread of its own so that it never slows what it watches;
 //! - [`files`]: writing a file so that nobody ever sees half of it;
@@ -112,6 +113,7 @@ pub mod console;
 pub mod files;
 pub mod interrupt;
 pub mod launch;
+pub mod message;
 pub mod output;
 pub mod process;
 pub mod progress;

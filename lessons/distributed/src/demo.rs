@@ -30,6 +30,7 @@ use pool::table::BLOCK_ROWS;
 use shared::cli::{NoInstantArg, SeedArg, TimelineArg};
 use shared::colors::paint;
 use shared::interrupt::{TwoStageStop, Words};
+use shared::message;
 use shared::process::{Worker as Process, spawn_worker};
 use shared::progress::Progress;
 use shared::timing::{duration, plural, plural_thousands, thousands};
@@ -41,9 +42,7 @@ use crate::connection::{Target, UrlArg};
 use crate::job::{self, Job};
 use crate::queue::Queue;
 use crate::server::PrivateServer;
-use crate::worker::{
-    CHILD, ChildConfig, ChildEvent, ChildOrder, DEFAULT_MAX_ATTEMPTS, MAX_MAX_ATTEMPTS, to_line,
-};
+use crate::worker::{CHILD, ChildConfig, ChildEvent, ChildOrder, DEFAULT_MAX_ATTEMPTS, MAX_MAX_ATTEMPTS};
 
 /// The most jobs: 100,000 blocks are 410 million rows, which the check
 /// counts again in a few seconds.
@@ -268,7 +267,7 @@ impl Workers {
     /// Starts `--workers` processes and sends each its config.
     fn start(args: &Args, target: &Target) -> Result<Workers, Failure> {
         let (sender, events) = mpsc::unbounded_channel();
-        let config = to_line(&ChildConfig {
+        let config = message::encode(&ChildConfig {
             url: target.secret_url().to_string(),
             queue: args.queue.clone(),
             max_attempts: args.max_attempts,
@@ -287,11 +286,11 @@ impl Workers {
                 .name(format!("worker {row}"))
                 .spawn(move || {
                     for line in lines.map_while(Result::ok) {
-                        match serde_json::from_str(&line) {
+                        match message::decode(&line) {
                             Ok(event) => {
                                 let _ = sender.send((row, Some(event)));
                             }
-                            Err(_) => eprintln!("worker process {row} said {line:?}"),
+                            Err(bad) => eprintln!("worker process {row} said {bad}"),
                         }
                     }
                     let _ = sender.send((row, None));
@@ -315,7 +314,7 @@ impl Workers {
     /// Sends `order` to every worker still listening.
     fn tell(&mut self, order: ChildOrder) {
         for process in &mut self.processes {
-            let _ = process.send(&to_line(&order));
+            let _ = message::send(process, &order);
         }
     }
 

@@ -82,7 +82,7 @@ pub struct Envelope {
 impl Envelope {
     /// The payload: one line of JSON.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("a job always serializes")
+        shared::message::encode(self)
     }
 }
 

@@ -322,7 +322,7 @@ impl Queue {
             .arg(worker)
             .arg(RESULT_TTL.as_secs())
             .arg(now())
-            .arg(serde_json::to_string(&record).expect("a record always serializes"))
+            .arg(shared::message::encode(&record))
             .arg(u8::from(then_take))
             .arg(&self.prefix)
             .invoke_async(redis)
@@ -370,7 +370,7 @@ impl Queue {
         redis::pipe()
             .atomic()
             .lrem(self.in_progress(worker), 1, payload)
-            .rpush(self.failed(), serde_json::to_string(&record).expect("a record always serializes"))
+            .rpush(self.failed(), shared::message::encode(&record))
             .incr(self.counter("failed-count"), 1)
             .query_async(redis)
             .await

@@ -35,7 +35,8 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 use shared::interrupt::{Pending, Stage, TwoStageStop, Words};
-use shared::process::{Parent, send_to_parent};
+use shared::message;
+use shared::process::Parent;
 use shared::timing::plural;
 use shared::{Failure, Instrument, Options, eprintln, println, span};
 
@@ -622,7 +623,7 @@ pub fn run_child(args: &ChildArgs) -> ExitCode {
         let parent = Parent::connect();
         let config: ChildConfig = parent
             .recv()
-            .and_then(|line| serde_json::from_str(&line).ok())
+            .and_then(|line| message::decode(&line).ok())
             .ok_or_else(|| Failure::new("worker: no config from the parent"))?;
         let target = Target::parse(&config.url).map_err(Failure::new)?;
         let settings = Settings {
@@ -636,13 +637,10 @@ pub fn run_child(args: &ChildArgs) -> ExitCode {
         let stop = TwoStageStop::new();
         listen(parent, stop.clone());
         let report = serve(&target, settings, stop, Pending::new(), |worker| {
-            let _ = send_to_parent(&to_line(&ChildEvent::Started { worker: worker.id }));
+            let _ = message::reply(&ChildEvent::Started { worker: worker.id });
         })
         .await?;
-        let _ = send_to_parent(&to_line(&ChildEvent::Stopped {
-            finished: report.finished,
-            failed: report.failed,
-        }));
+        let _ = message::reply(&ChildEvent::Stopped { finished: report.finished, failed: report.failed });
         Ok(())
     })
 }
@@ -651,13 +649,13 @@ pub fn run_child(args: &ChildArgs) -> ExitCode {
 fn listen(parent: Parent, stop: TwoStageStop) {
     let spawned = std::thread::Builder::new().name("orders".into()).spawn(move || {
         while let Some(line) = parent.recv() {
-            match serde_json::from_str::<ChildOrder>(&line) {
+            match message::decode::<ChildOrder>(&line) {
                 Ok(ChildOrder::StopAfterJob) => stop.input.trigger(),
                 Ok(ChildOrder::StopNow) => {
                     stop.input.trigger();
                     stop.now.trigger();
                 }
-                Err(error) => eprintln!("worker: ignoring {line:?} from the parent: {error}"),
+                Err(bad) => eprintln!("worker: ignoring {bad} from the parent"),
             }
         }
         stop.input.trigger();
@@ -665,9 +663,4 @@ fn listen(parent: Parent, stop: TwoStageStop) {
     if spawned.is_err() {
         std::process::exit(shared::process::ORPHAN_EXIT_CODE);
     }
-}
-
-/// A message as its line.
-pub fn to_line<T: Serialize>(message: &T) -> String {
-    serde_json::to_string(message).expect("messages always serialize")
 }

@@ -8,57 +8,20 @@
 //! is not a message of the expected type is an error with a message
 //! ([`BadMessage`]), never a guess, and never code.
 //!
-//! The lines travel through [`shared::process`]: [`Worker::send`] from the
-//! parent, [`send_to_parent`] from the worker. [`Child`] starts a child that
-//! answers with messages of one type and collects them when it is joined.
+//! The lines travel through [`shared::process`], written and read by
+//! [`shared::message`] (`encode`, `decode`, `send` from the parent, `reply`
+//! from the worker; the distributed lesson's processes use them too), which
+//! this module re-exports. [`Child`] starts a child that answers with
+//! messages of one type and collects them when it is joined.
 
-use std::fmt;
 use std::io;
 use std::process::ExitStatus;
 
-use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::colors::paint;
-use shared::process::{Worker, send_to_parent, spawn_worker};
+pub use shared::message::{BadMessage, decode, encode, reply, send};
+use shared::process::{Worker, spawn_worker};
 use shared::{Failure, eprintln, println};
-
-/// A message as the line that carries it.
-pub fn encode<T: Serialize>(message: &T) -> String {
-    // A derived `Serialize` of plain data (numbers, strings, enums of them)
-    // cannot fail, and JSON escapes every line break inside strings.
-    serde_json::to_string(message).expect("plain data serializes")
-}
-
-/// Reads one line as a message of type `T`.
-pub fn decode<T: DeserializeOwned>(line: &str) -> Result<T, BadMessage> {
-    serde_json::from_str(line)
-        .map_err(|error| BadMessage { line: shared::shorten(line, 60), error: error.to_string() })
-}
-
-/// Parent → worker: sends `message` down the worker's stdin.
-pub fn send<T: Serialize>(worker: &mut Worker, message: &T) -> io::Result<()> {
-    worker.send(&encode(message))
-}
-
-/// Worker → parent: sends `message` up this process's stdout.
-pub fn reply<T: Serialize>(message: &T) -> io::Result<()> {
-    send_to_parent(&encode(message))
-}
-
-/// A line that is not the message it should be.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BadMessage {
-    /// The line, cut short if long.
-    pub line: String,
-    /// What serde found wrong with it.
-    pub error: String,
-}
-
-impl fmt::Display for BadMessage {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?} is not a message ({})", self.line, self.error)
-    }
-}
 
 /// A child process that runs one function and answers with messages: what
 /// `continents` and `square` start.
@@ -161,34 +124,3 @@ pub fn report<M: std::fmt::Display>(children: &[Joined<M>]) -> Result<(), Failur
     }
 }
 // ANCHOR_END: report
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(tag = "kind", rename_all = "snake_case")]
-    enum Sample {
-        Text { text: String },
-        Stop,
-    }
-
-    #[test]
-    fn a_message_is_one_json_line_and_comes_back_equal() {
-        let message = Sample::Text { text: "two\nlines, \"quoted\"".into() };
-        let line = encode(&message);
-        assert!(!line.contains('\n'), "{line}");
-        assert_eq!(line, r#"{"kind":"text","text":"two\nlines, \"quoted\""}"#);
-        assert_eq!(decode::<Sample>(&line), Ok(message));
-        assert_eq!(decode::<Sample>(r#"{"kind":"stop"}"#), Ok(Sample::Stop));
-    }
-
-    #[test]
-    fn a_line_that_is_not_the_message_is_an_error_that_says_why() {
-        for bad in ["hello", r#"{"kind":"fly"}"#, r#"{"kind":"text"}"#, ""] {
-            let error = decode::<Sample>(bad).unwrap_err();
-            assert_eq!(error.line, bad);
-            assert!(error.to_string().contains("is not a message"), "{error}");
-        }
-    }
-}
