@@ -59,9 +59,7 @@ pub(crate) fn private_redis(name: &str, password: Option<&str>) -> Option<TestRe
 
 /// The lesson's binary, with plain output.
 pub(crate) fn distributed() -> Command {
-    let mut command = Command::cargo_bin("distributed").unwrap();
-    command.env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE").env_remove("REDIS_URL").env("COLUMNS", "80");
-    command
+    Command::from_std(distributed_std())
 }
 
 /// The lesson's binary as a std command (for children a test drives).
