@@ -136,8 +136,10 @@ pub async fn main(args: &Args, target: &Target) -> Result<(), Failure> {
 
     let jobs: Vec<Job> = (0..u64::from(args.jobs)).map(|block| block_job(args.seed.seed, block)).collect();
     let enqueued = Instant::now();
-    let ids =
-        enqueue(&queue, &mut redis, &jobs).instrument(span(0, "demo (parent)")).await.map_err(explain)?;
+    let ids = crate::enqueue::enqueue_in_batches(&queue, &mut redis, &jobs)
+        .instrument(span(0, "demo (parent)"))
+        .await
+        .map_err(explain)?;
     println!(
         "Enqueued {} in {} on queue {} at {target}: {} of the table for seed {} ({}).",
         plural_thousands(ids.len() as u64, "count-range job", "count-range jobs"),
@@ -169,18 +171,6 @@ pub async fn main(args: &Args, target: &Target) -> Result<(), Failure> {
 pub fn block_job(seed: u64, block: u64) -> Job {
     let rows = BLOCK_ROWS as u64;
     Job::CountRange { seed, start: block * rows, end: (block + 1) * rows }
-}
-
-async fn enqueue(
-    queue: &Queue,
-    redis: &mut redis::aio::MultiplexedConnection,
-    jobs: &[Job],
-) -> redis::RedisResult<Vec<u64>> {
-    let mut ids = Vec::with_capacity(jobs.len());
-    for batch in jobs.chunks(crate::enqueue::BATCH) {
-        ids.extend(queue.enqueue(redis, batch).await?);
-    }
-    Ok(ids)
 }
 
 /// Polls the counts until every job is finished or failed, with a progress

@@ -20,6 +20,8 @@
 
 use std::process::ExitCode;
 
+use redis::RedisResult;
+use redis::aio::MultiplexedConnection;
 use shared::cli::SeedArg;
 use shared::timing::{plural, thousands};
 use shared::{Failure, Options, println};
@@ -27,6 +29,7 @@ use shared::{Failure, Options, println};
 use crate::common::{self, QueueArgs};
 use crate::connection::Target;
 use crate::job::{Job, MAX_ROWS_PER_JOB, MAX_SLEEP_SECONDS};
+use crate::queue::Queue;
 
 /// The most jobs one `enqueue` puts in.
 pub const MAX_COUNT: u32 = 1_000_000;
@@ -100,6 +103,19 @@ impl JobArg {
     }
 }
 
+/// Enqueues `jobs` in transactions of [`BATCH`]; returns their ids.
+pub async fn enqueue_in_batches(
+    queue: &Queue,
+    redis: &mut MultiplexedConnection,
+    jobs: &[Job],
+) -> RedisResult<Vec<u64>> {
+    let mut ids = Vec::with_capacity(jobs.len());
+    for batch in jobs.chunks(BATCH) {
+        ids.extend(queue.enqueue(redis, batch).await?);
+    }
+    Ok(ids)
+}
+
 /// A number of seconds from 0 to [`MAX_SLEEP_SECONDS`].
 fn parse_seconds(text: &str) -> Result<f64, String> {
     match text.trim().parse::<f64>() {
@@ -119,10 +135,8 @@ pub fn run(args: &Args) -> ExitCode {
         let queue = args.queue.queue();
         let mut redis = target.connect_or_explain().await?;
         let jobs = vec![job.clone(); args.count as usize];
-        let mut ids = Vec::with_capacity(jobs.len());
-        for batch in jobs.chunks(BATCH) {
-            ids.extend(queue.enqueue(&mut redis, batch).await.map_err(|error| target.explain(&error))?);
-        }
+        let ids =
+            enqueue_in_batches(&queue, &mut redis, &jobs).await.map_err(|error| target.explain(&error))?;
         let (first, last) = (ids[0], ids[ids.len() - 1]);
         match ids.len() {
             1 => println!("Enqueued job {first}: {job}."),
