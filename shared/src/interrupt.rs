@@ -258,7 +258,7 @@ impl TwoStageStop {
             self.now.trigger();
         } else {
             crate::eprintln!("{lead}Ctrl-C: exiting.");
-            std::process::exit(130);
+            crate::process::exit(130);
         }
     }
 }

@@ -200,7 +200,7 @@ fn exit_after_write_error(stream: Stream, error: &io::Error) -> ! {
     }
     if error.kind() == io::ErrorKind::BrokenPipe {
         // `... | head`: the reader has what it wanted. Not an error.
-        std::process::exit(0);
+        crate::process::exit(0);
     }
     let name = match stream {
         Stream::Stdout => "standard output",
@@ -208,7 +208,7 @@ fn exit_after_write_error(stream: Stream, error: &io::Error) -> ! {
     };
     // stderr may be the stream that failed; then there is nobody to tell.
     let _ = writeln!(io::stderr(), "error: cannot write to {name}: {error}");
-    std::process::exit(1);
+    crate::process::exit(1);
 }
 
 /// Writes a raw line to stdout under the terminal lock, with no color and no

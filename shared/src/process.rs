@@ -92,8 +92,9 @@
 
 use std::ffi::OsStr;
 use std::io::{self, BufRead, BufReader, Write};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
-use std::sync::mpsc;
+use std::sync::{Mutex, PoisonError, mpsc};
 
 use crate::timeline::{self, Bar, Recorder};
 
@@ -166,6 +167,32 @@ pub fn own_process_group(command: &mut Command) {
 /// See the Unix version.
 #[cfg(not(any(unix, windows)))]
 pub fn own_process_group(_command: &mut Command) {}
+
+/// What must be undone however the program ends: see [`at_exit`].
+type Cleanup = Box<dyn FnOnce() + Send>;
+
+static AT_EXIT: Mutex<Vec<Cleanup>> = Mutex::new(Vec::new());
+
+/// Registers `cleanup` to run when the program ends through [`exit`]: the
+/// way `shared` ends it early (a write error on stdout, a third Ctrl-C, a
+/// worker whose parent is gone). `std::process::exit` runs no destructors,
+/// so a program that started something outside itself, such as a server in
+/// a process group of its own, registers here how to stop it; its `Drop`
+/// does the same on a normal end. A cleanup must not print: stdout may be
+/// what failed.
+pub fn at_exit(cleanup: impl FnOnce() + Send + 'static) {
+    AT_EXIT.lock().unwrap_or_else(PoisonError::into_inner).push(Box::new(cleanup));
+}
+
+/// Runs the [`at_exit`] cleanups, newest first (each at most once, a panic in
+/// one does not stop the others), then ends the process with `code`.
+pub fn exit(code: i32) -> ! {
+    let cleanups = std::mem::take(&mut *AT_EXIT.lock().unwrap_or_else(PoisonError::into_inner));
+    for cleanup in cleanups.into_iter().rev() {
+        let _ = catch_unwind(AssertUnwindSafe(cleanup));
+    }
+    std::process::exit(code)
+}
 
 impl Worker {
     /// The worker's process id.
@@ -272,10 +299,10 @@ impl Parent {
                 }
             }
             // Closed without a goodbye: the parent is gone.
-            std::process::exit(ORPHAN_EXIT_CODE);
+            exit(ORPHAN_EXIT_CODE);
         });
         if spawned.is_err() {
-            std::process::exit(ORPHAN_EXIT_CODE);
+            exit(ORPHAN_EXIT_CODE);
         }
         Parent { messages }
     }

@@ -11,6 +11,7 @@ use std::io;
 use std::net::{Ipv4Addr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 /// The program looked for.
@@ -34,7 +35,8 @@ pub struct PrivateServer {
     port: u16,
     dir: PathBuf,
     password: Option<String>,
-    child: Option<Child>,
+    /// Shared with the cleanup registered by [`PrivateServer::start`].
+    child: Arc<Mutex<Option<Child>>>,
     version: String,
 }
 
@@ -62,9 +64,19 @@ impl PrivateServer {
             port: 0,
             dir,
             password: password.map(str::to_string),
-            child: None,
+            child: Arc::default(),
             version,
         };
+        // A program that ends through `shared::process::exit` (stdout gone,
+        // a third Ctrl-C) runs no destructors: the server, in a process group
+        // of its own, would outlive it.
+        shared::process::at_exit({
+            let (child, dir) = (Arc::clone(&server.child), server.dir.clone());
+            move || {
+                kill(&child);
+                let _ = std::fs::remove_dir_all(dir);
+            }
+        });
         // Another program may take the free port between our look and the
         // server's bind; then try another.
         let mut last_error = String::new();
@@ -103,10 +115,7 @@ impl PrivateServer {
 
     /// Stops it at once (its data is gone: it keeps nothing on disk).
     pub fn stop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
+        kill(&self.child);
     }
 
     /// Starts it again on the same port, empty.
@@ -143,7 +152,7 @@ impl PrivateServer {
         shared::process::own_process_group(&mut command);
         let child =
             command.spawn().map_err(|error| format!("cannot start {}: {error}", self.program.display()))?;
-        self.child = Some(child);
+        *lock(&self.child) = Some(child);
         self.wait_until_ready()
     }
 
@@ -152,10 +161,9 @@ impl PrivateServer {
         let client = redis::Client::open(self.url()).map_err(|error| error.to_string())?;
         let deadline = Instant::now() + START_TIMEOUT;
         loop {
-            if let Some(child) = &mut self.child
-                && let Ok(Some(status)) = child.try_wait()
-            {
-                self.child = None;
+            let exited = lock(&self.child).as_mut().and_then(|child| child.try_wait().ok().flatten());
+            if let Some(status) = exited {
+                lock(&self.child).take();
                 let log = self.dir.join("redis.log");
                 return Err(format!("{PROGRAM} exited at once ({status}); see {}", log.display()));
             }
@@ -179,6 +187,18 @@ impl Drop for PrivateServer {
         self.stop();
         let _ = std::fs::remove_dir_all(&self.dir);
     }
+}
+
+/// Kills the server in `child`, if any, and waits for it.
+fn kill(child: &Mutex<Option<Child>>) {
+    if let Some(mut child) = lock(child).take() {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+}
+
+fn lock(child: &Mutex<Option<Child>>) -> std::sync::MutexGuard<'_, Option<Child>> {
+    child.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// A port nobody listens on now.

@@ -661,6 +661,6 @@ fn listen(parent: Parent, stop: TwoStageStop) {
         stop.input.trigger();
     });
     if spawned.is_err() {
-        std::process::exit(shared::process::ORPHAN_EXIT_CODE);
+        shared::process::exit(shared::process::ORPHAN_EXIT_CODE);
     }
 }

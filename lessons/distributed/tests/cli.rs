@@ -246,3 +246,48 @@ fn a_password_works_and_is_never_printed() {
         assert!(!stderr.contains("not-it"), "{stderr}");
     }
 }
+
+/// stdout gone (a full disk) ends `demo` at its first line, with one line on
+/// stderr: and the private redis-server it had just started, in a process
+/// group of its own, goes with it, folder and all.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_demo_that_cannot_write_leaves_no_redis_server_behind() {
+    if private_redis("full-disk", None).is_none() {
+        return; // no redis-server here (and not CI): skipped
+    }
+    let binary = assert_cmd::cargo::cargo_bin("distributed");
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let child = std::process::Command::new(&binary)
+        .args(["demo", "--jobs", "5"])
+        .env_remove("REDIS_URL")
+        .stdout(full)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "error: cannot write to standard output: No space left on device (os error 28)\n"
+    );
+    // The server's folder is named after the demo's pid, and is the
+    // server's working folder (Redis rewrites its own command line).
+    let mark = format!("distributed-redis-{pid}-");
+    let leftover_dirs: Vec<_> = std::fs::read_dir(std::env::temp_dir())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_name().to_string_lossy().starts_with(&mark))
+        .collect();
+    assert!(leftover_dirs.is_empty(), "{leftover_dirs:?}");
+    let leftover_servers: Vec<_> = std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|entry| {
+            std::fs::read_link(entry.path().join("cwd"))
+                .is_ok_and(|cwd| cwd.to_string_lossy().contains(&mark))
+        })
+        .collect();
+    assert!(leftover_servers.is_empty(), "{leftover_servers:?}");
+}
