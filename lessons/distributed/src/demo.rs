@@ -198,25 +198,30 @@ async fn enqueue(
     seed: u64,
 ) -> Result<Vec<u64>, Failure> {
     let count = jobs.len() as u64;
-    println!(
-        "Enqueueing {} on queue {} at {target}: {} of the table for seed {seed} ({}).",
-        plural_thousands(count, "count-range job", "count-range jobs"),
-        queue.name(),
-        match count {
-            1 => "block 0".to_string(),
-            jobs => format!("blocks 0 to {}", jobs - 1),
-        },
-        plural_thousands(count * BLOCK_ROWS as u64, "row", "rows"),
-    );
-    let enqueued = Instant::now();
     let step = async {
         let mut redis = target.connect().await?;
+        println!(
+            "Enqueueing {} on queue {} at {target}: {} of the table for seed {seed} ({}).",
+            plural_thousands(count, "count-range job", "count-range jobs"),
+            queue.name(),
+            match count {
+                1 => "block 0".to_string(),
+                jobs => format!("blocks 0 to {}", jobs - 1),
+            },
+            plural_thousands(count * BLOCK_ROWS as u64, "row", "rows"),
+        );
         queue.clear(&mut redis).await?;
-        crate::enqueue::enqueue_in_batches(queue, &mut redis, jobs).instrument(span(0, "demo (parent)")).await
+        let enqueued = Instant::now();
+        let ids = crate::enqueue::enqueue_in_batches(queue, &mut redis, jobs)
+            .instrument(span(0, "demo (parent)"))
+            .await?;
+        Ok((ids, enqueued.elapsed()))
     };
+    let not_done =
+        format!("enqueueing the {}, running them, the check", plural_thousands(count, "job", "jobs"));
     let never = Stage::new();
     let gone = server.map_or(&never, GuardedServer::gone);
-    let ids = tokio::select! {
+    let enqueued = tokio::select! {
         biased;
         () = stop.input.triggered() => {
             return Err(Failure::interrupted(format!(
@@ -231,22 +236,14 @@ async fn enqueue(
                 }
             )));
         }
-        () = gone.triggered() => return Err(died(server, &format!("enqueueing the {}, running them, the check", plural_thousands(count, "job", "jobs")))),
-        ids = step => ids,
+        () = gone.triggered() => return Err(died(server, &not_done)),
+        enqueued = step => enqueued,
     };
-    let ids = match ids {
-        Ok(ids) => ids,
-        Err(error) => {
-            let not_done =
-                format!("enqueueing the {}, running them, the check", plural_thousands(count, "job", "jobs"));
-            return Err(failed(server, &error, target, &not_done).await);
-        }
+    let (ids, took) = match enqueued {
+        Ok(enqueued) => enqueued,
+        Err(error) => return Err(failed(server, &error, target, &not_done).await),
     };
-    println!(
-        "Enqueued {} in {}.",
-        plural_thousands(ids.len() as u64, "job", "jobs"),
-        duration(enqueued.elapsed())
-    );
+    println!("Enqueued {} in {}.", plural_thousands(ids.len() as u64, "job", "jobs"), duration(took));
     Ok(ids)
 }
 
@@ -268,14 +265,23 @@ async fn failed(
     target.explain(error)
 }
 
-/// The private server died under the demo: what was not done.
+/// The private server died under the demo (or its guard did): what was not done.
 fn died(server: Option<&GuardedServer>, not_done: &str) -> Failure {
-    let (pid, how) = server.map(|server| (server.pid(), server.how_gone())).unwrap_or_default();
-    Failure::new(format!(
-        "the private redis-server (pid {pid}) ended under the demo ({how}); not done: {not_done}. The queue lived \
-         in that server's memory only, and is gone with it."
-    ))
+    let Some(server) = server else { return Failure::new(format!("not done: {not_done}")) };
+    let pid = server.pid();
+    Failure::new(match server.how_gone() {
+        Some(how) => format!(
+            "the private redis-server (pid {pid}) ended under the demo ({how}); not done: {not_done}. The queue \
+             lived in that server's memory only, and is gone with it."
+        ),
+        None => format!(
+            "the guard process of the private redis-server (pid {pid}) ended under the demo; not done: \
+             {not_done}. If the server still runs, `kill {pid}` stops it; its folder is {}.",
+            server.dir().display()
+        ),
+    })
 }
+
 /// Job `block`: count block `block` of the table.
 pub fn block_job(seed: u64, block: u64) -> Job {
     let rows = BLOCK_ROWS as u64;

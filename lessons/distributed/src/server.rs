@@ -17,10 +17,12 @@
 //! sees the end of its input, kills the server and removes its folder. A
 //! pipe closes the same way on Linux, macOS and Windows, which a Linux
 //! parent-death signal (`prctl(PR_SET_PDEATHSIG)`) would not give us, and it
-//! needs no `unsafe` code between `fork` and `exec`. What remains: a guard
-//! killed by SIGKILL itself (`kill -9` of its pid, the out-of-memory killer)
-//! leaves the server running; `demo` prints the server's pid so that it can
-//! be stopped by hand.
+//! needs no `unsafe` code between `fork` and `exec`. What remains is the
+//! guard itself killed by SIGKILL (`kill -9` of its pid, the out-of-memory
+//! killer): on Linux, where `setpriv --pdeathsig` (util-linux) is installed,
+//! the guard starts the server through it, and the kernel kills the server
+//! when the guard dies, but the folder stays; elsewhere the server runs on.
+//! `demo` then says so, with the server's pid and folder.
 
 use std::io;
 use std::net::{Ipv4Addr, TcpListener};
@@ -58,6 +60,8 @@ pub struct PrivateServer {
     /// Shared with the cleanup registered by [`PrivateServer::start`].
     child: Arc<Mutex<Slot>>,
     version: String,
+    /// Started by the guard: on Linux, killed by the kernel if the guard dies.
+    dies_with_guard: bool,
 }
 
 /// The server's process, if running, and whether the program is ending.
@@ -85,12 +89,12 @@ impl PrivateServer {
     /// Starts `redis-server` (found with [`find`]) on a free loopback port,
     /// with `password` if given, and waits until it answers.
     pub fn start(password: Option<&str>) -> Result<PrivateServer, String> {
-        PrivateServer::start_for(password, std::process::id())
+        PrivateServer::start_for(password, std::process::id(), false)
     }
 
     /// [`PrivateServer::start`], for the process `owner` (its pid names the
-    /// folder: the guard starts the server for `demo`).
-    fn start_for(password: Option<&str>, owner: u32) -> Result<PrivateServer, String> {
+    /// folder: the guard starts the server for `demo`), `by_guard` or not.
+    fn start_for(password: Option<&str>, owner: u32, by_guard: bool) -> Result<PrivateServer, String> {
         let program = find()?;
         let version = version_of(&program);
         let dir =
@@ -102,6 +106,7 @@ impl PrivateServer {
             password: password.map(str::to_string),
             child: Arc::default(),
             version,
+            dies_with_guard: by_guard,
         };
         // A program that ends through `shared::process::exit` (stdout gone,
         // a third Ctrl-C) runs no destructors: the server, in a process group
@@ -182,7 +187,18 @@ impl PrivateServer {
     }
 
     fn launch(&mut self) -> Result<(), String> {
-        let mut command = Command::new(&self.program);
+        let mut command = match setpriv().filter(|_| self.dies_with_guard) {
+            // The guard's own safety net, on Linux: a parent-death signal,
+            // set by `setpriv` (util-linux) in the process it then turns
+            // into the server, so that a guard killed by SIGKILL does not
+            // leave the server running (its folder stays, though).
+            Some(setpriv) => {
+                let mut command = Command::new(setpriv);
+                command.args(["--pdeathsig", "KILL", "--"]).arg(&self.program);
+                command
+            }
+            None => Command::new(&self.program),
+        };
         command
             .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1"])
             // No persistence: no snapshots, no append-only file.
@@ -282,6 +298,24 @@ fn unique_dir(owner: u32) -> io::Result<PathBuf> {
     Err(io::Error::other("no unused name"))
 }
 
+/// `setpriv` on the `PATH`, if it knows `--pdeathsig` (util-linux 2.33 and
+/// later); Linux only.
+fn setpriv() -> Option<&'static Path> {
+    static SETPRIV: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    SETPRIV
+        .get_or_init(|| {
+            if !cfg!(target_os = "linux") {
+                return None;
+            }
+            let path = std::env::var_os("PATH")?;
+            let setpriv =
+                std::env::split_paths(&path).map(|dir| dir.join("setpriv")).find(|p| p.is_file())?;
+            let help = Command::new(&setpriv).arg("--help").stdin(Stdio::null()).output().ok()?;
+            String::from_utf8_lossy(&help.stdout).contains("--pdeathsig").then_some(setpriv)
+        })
+        .as_deref()
+}
+
 /// The version `redis-server --version` prints (`v=7.0.15`).
 fn version_of(program: &Path) -> String {
     let Ok(output) = Command::new(program).arg("--version").stdin(Stdio::null()).output() else {
@@ -348,7 +382,7 @@ pub fn run_guard(args: &GuardArgs) -> ExitCode {
     if watching.is_err() {
         return ExitCode::FAILURE;
     }
-    let server = match PrivateServer::start_for(None, args.owner) {
+    let server = match PrivateServer::start_for(None, args.owner, true) {
         Ok(server) => server,
         Err(why) => {
             let _ = message::reply(&GuardEvent::CannotStart { why });
@@ -428,11 +462,8 @@ impl GuardedServer {
                         Err(bad) => shared::eprintln!("the guard of {PROGRAM} said {bad}"),
                     }
                 }
-                // Its output has ended: it has exited, and the server with it.
-                how_gone
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .get_or_insert_with(|| "its guard process ended".to_string());
+                // Its output has ended: it has exited (after an `Exited`, or
+                // killed itself, and then the server may still run).
                 gone.trigger();
             }
         });
@@ -493,10 +524,11 @@ impl GuardedServer {
         &self.gone
     }
 
-    /// How it ended (`signal: 9 (SIGKILL)`), once [`GuardedServer::gone`].
-    pub fn how_gone(&self) -> String {
-        let how = self.how_gone.lock().unwrap_or_else(PoisonError::into_inner).clone();
-        how.unwrap_or_else(|| "still running".to_string())
+    /// How the server ended (`signal: 9 (SIGKILL)`), once
+    /// [`GuardedServer::gone`]; `None` if it is its guard that ended, without
+    /// a word (killed): the server may then still run.
+    pub fn how_gone(&self) -> Option<String> {
+        self.how_gone.lock().unwrap_or_else(PoisonError::into_inner).clone()
     }
 
     /// Stops the server and waits until it and its folder are gone.
