@@ -461,26 +461,16 @@ impl Workers {
         self.tell_numbers();
     }
 
-    /// Once every worker has registered: if their numbers in Redis are not
-    /// the demo's (another worker registered before them, or they
-    /// registered out of order), says which is which, once. The workers'
-    /// own messages (a job failed, a dead worker's job recovered) use the
-    /// numbers in Redis.
+    /// Once every worker has registered (or ended): if their numbers in
+    /// Redis are not the demo's, says which is which, once.
     fn tell_numbers(&mut self) {
         if self.numbers_told || self.rows.len() + self.ended < self.processes.len() {
             return;
         }
         self.numbers_told = true;
-        if self.rows.iter().all(|(worker, row)| *worker == *row as u64) {
-            return;
+        if let Some(line) = numbers_line(&self.rows) {
+            println!("{line}");
         }
-        let mut pairs: Vec<(usize, u64)> = self.rows.iter().map(|(worker, row)| (*row, *worker)).collect();
-        pairs.sort_unstable();
-        let pairs: Vec<String> = pairs
-            .iter()
-            .map(|(row, worker)| format!("{} → {worker}", paint(*row, format_args!("worker {row}"))))
-            .collect();
-        println!("The workers' numbers in Redis, which their own messages use: {}.", pairs.join(", "));
     }
 
     fn handle(&mut self, (row, event): (usize, Option<ChildEvent>)) {
@@ -522,6 +512,8 @@ impl Workers {
                 None => break,
             }
         }
+        // The jobs may all be done before the last one was seen to register.
+        self.tell_numbers();
         for (index, mut process) in self.processes.into_iter().enumerate() {
             let _ = process.finish_input();
             let waited: io::Result<_> = tokio::task::spawn_blocking(move || process.wait())
@@ -535,6 +527,23 @@ impl Workers {
         }
         self.rows
     }
+}
+
+/// The line that says which demo worker has which number in Redis (Redis
+/// number → demo row in `rows`), if they differ: another worker registered
+/// before them, or they registered out of order. The workers' own messages
+/// (a job failed, a dead worker's job recovered) use the numbers in Redis.
+fn numbers_line(rows: &BTreeMap<u64, usize>) -> Option<String> {
+    if rows.iter().all(|(worker, row)| *worker == *row as u64) {
+        return None;
+    }
+    let mut pairs: Vec<(usize, u64)> = rows.iter().map(|(worker, row)| (*row, *worker)).collect();
+    pairs.sort_unstable();
+    let pairs: Vec<String> = pairs
+        .iter()
+        .map(|(row, worker)| format!("{} → {worker}", paint(*row, format_args!("worker {row}"))))
+        .collect();
+    Some(format!("The workers' numbers in Redis, which their own messages use: {}.", pairs.join(", ")))
 }
 
 /// The results, checked.
@@ -590,6 +599,10 @@ impl Check {
             .per_row
             .iter()
             .map(|(row, jobs)| {
+                if *row == 0 {
+                    // Workers started by hand on the same queue took some.
+                    return format!("workers not started by this demo: {}", thousands(*jobs));
+                }
                 let number = match self.numbers.get(row) {
                     Some(worker) if *worker != *row as u64 => format!(" ({worker} in Redis)"),
                     _ => String::new(),
@@ -633,5 +646,39 @@ impl Check {
             return Err(Failure::new("the sum differs from the sequential loop's"));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_numbers_in_redis_are_told_only_when_they_differ() {
+        // What the line says once its colors are stripped.
+        let plain = |rows: &BTreeMap<u64, usize>| {
+            let line = numbers_line(rows)?;
+            let mut text = String::new();
+            let mut rest = line.as_str();
+            while let Some(start) = rest.find('\u{1b}') {
+                text.push_str(&rest[..start]);
+                rest = &rest[start..];
+                rest = &rest[rest.find('m').map_or(rest.len(), |end| end + 1)..];
+            }
+            text.push_str(rest);
+            Some(text)
+        };
+        let same = BTreeMap::from([(1, 1), (2, 2)]);
+        assert_eq!(numbers_line(&same), None);
+        let swapped = BTreeMap::from([(1, 2), (2, 1)]);
+        assert_eq!(
+            plain(&swapped).as_deref(),
+            Some("The workers' numbers in Redis, which their own messages use: worker 1 → 2, worker 2 → 1.")
+        );
+        let later = BTreeMap::from([(7, 1), (8, 2)]);
+        assert_eq!(
+            plain(&later).as_deref(),
+            Some("The workers' numbers in Redis, which their own messages use: worker 1 → 7, worker 2 → 8.")
+        );
     }
 }

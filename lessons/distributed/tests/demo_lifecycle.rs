@@ -302,3 +302,28 @@ fn wait_for_file(file: &Path) -> String {
         std::thread::sleep(Duration::from_millis(10));
     }
 }
+
+/// `demo | head -1`: the reader goes after the first line, the next line
+/// fails to be written, and `demo` ends; its server goes with it.
+#[test]
+fn a_demo_whose_reader_goes_leaves_no_redis_server_behind() {
+    if private_redis("head", None).is_none() {
+        return;
+    }
+    let mut child = distributed_std()
+        .args(["demo", "--jobs", "2000"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap(); // and closed, as `head -1` does
+    let server = Announced::from(&first);
+    let deadline = Instant::now() + PATIENCE;
+    while child.try_wait().unwrap().is_none() {
+        assert!(Instant::now() < deadline, "demo did not end when its stdout closed");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    server.wait_until_gone();
+}
