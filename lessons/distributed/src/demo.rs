@@ -40,7 +40,7 @@ use tokio::sync::mpsc;
 use crate::common::{self, parse_queue_name};
 use crate::connection::{Target, UrlArg};
 use crate::job::{self, Job};
-use crate::queue::Queue;
+use crate::queue::{JobState, Queue};
 use crate::server::GuardedServer;
 use crate::worker::{CHILD, ChildConfig, ChildEvent, ChildOrder, DEFAULT_MAX_ATTEMPTS, MAX_MAX_ATTEMPTS};
 
@@ -176,8 +176,7 @@ pub async fn main(
     };
     waited?;
 
-    let mut redis = target.connect_or_explain().await?;
-    let states = match queue.states(&mut redis, &ids).await {
+    let states = match read_states(&queue, target, &ids).await {
         Ok(states) => states,
         Err(error) => return Err(failed(server, &error, target, "the check of the results").await),
     };
@@ -186,6 +185,12 @@ pub async fn main(
     check.verdict()
 }
 // ANCHOR_END: demo
+
+/// The jobs' states, on a new connection.
+async fn read_states(queue: &Queue, target: &Target, ids: &[u64]) -> redis::RedisResult<Vec<JobState>> {
+    let mut redis = target.connect().await?;
+    queue.states(&mut redis, ids).await
+}
 
 /// Empties the queue and puts `jobs` in; stops at once on Ctrl-C, or if the
 /// private server dies.
@@ -564,7 +569,7 @@ struct Check {
 impl Check {
     /// Adds up the results, and counts the same rows with the pool lesson's
     /// sequential loop.
-    fn of(ids: &[u64], states: &[crate::queue::JobState], seed: u64, rows: &BTreeMap<u64, usize>) -> Check {
+    fn of(ids: &[u64], states: &[JobState], seed: u64, rows: &BTreeMap<u64, usize>) -> Check {
         let jobs = ids.len();
         let mut check =
             Check { numbers: rows.iter().map(|(worker, row)| (*row, *worker)).collect(), ..Check::default() };

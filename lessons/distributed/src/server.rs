@@ -187,7 +187,7 @@ impl PrivateServer {
     }
 
     fn launch(&mut self) -> Result<(), String> {
-        let mut command = match setpriv().filter(|_| self.dies_with_guard) {
+        let mut command = match self.dies_with_guard.then(setpriv).flatten() {
             // The guard's own safety net, on Linux: a parent-death signal,
             // set by `setpriv` (util-linux) in the process it then turns
             // into the server, so that a guard killed by SIGKILL does not
