@@ -339,7 +339,16 @@ async fn wait_for_jobs(
                 async move { queue.counts(&mut connection).await }
             })
             .await;
-        if gone.is_triggered() {
+        // An error that is not "unreachable" (a connection cut mid-answer
+        // can look like one) may come before the guard's word that the
+        // server died: give that word a moment.
+        let died_first = match (&counts, server) {
+            (Err(crate::connection::GaveUp::Refused(_)), Some(server)) => {
+                tokio::time::timeout(Duration::from_secs(2), server.gone().triggered()).await.is_ok()
+            }
+            _ => gone.is_triggered(),
+        };
+        if died_first {
             return Err(died(server, &not_done(done.load(Ordering::Relaxed))));
         }
         let counts = match counts {
