@@ -29,7 +29,7 @@ use std::time::{Duration, Instant};
 use pool::table::BLOCK_ROWS;
 use shared::cli::{NoInstantArg, SeedArg, TimelineArg};
 use shared::colors::paint;
-use shared::interrupt::{TwoStageStop, Words};
+use shared::interrupt::{Stage, TwoStageStop, Words};
 use shared::message;
 use shared::process::{Worker as Process, spawn_worker};
 use shared::progress::Progress;
@@ -40,8 +40,8 @@ use tokio::sync::mpsc;
 use crate::common::{self, parse_queue_name};
 use crate::connection::{Target, UrlArg};
 use crate::job::{self, Job};
-use crate::queue::Queue;
-use crate::server::PrivateServer;
+use crate::queue::{JobState, Queue};
+use crate::server::GuardedServer;
 use crate::worker::{CHILD, ChildConfig, ChildEvent, ChildOrder, DEFAULT_MAX_ATTEMPTS, MAX_MAX_ATTEMPTS};
 
 /// The most jobs: 100,000 blocks are 410 million rows, which the check
@@ -100,72 +100,192 @@ pub fn run(args: &Args) -> ExitCode {
     }
     let options = Options::new().timeline(args.timeline).chart_title("Jobs per worker process");
     shared::run_async(options, || async move {
-        // Kept until the end: dropping it stops the private server.
-        let (target, _server) = find_redis(&args.url)?;
-        main(args, &target).await
+        // Caught from the start: a Ctrl-C while the private server starts, or
+        // while the jobs go in, stops the demo there, and the server with it.
+        // Once the workers run: once, they finish the jobs in hand and stop;
+        // twice, they give them back and stop now; a third time exits at once.
+        let in_hand = Arc::new(AtomicU64::new(0));
+        let words = Words { first_stage: "the workers take no new jobs", item: "job", items: "jobs" };
+        let stop = TwoStageStop::on_ctrl_c_saying(words, {
+            let in_hand = Arc::clone(&in_hand);
+            move || in_hand.load(Ordering::Relaxed) as usize
+        });
+        let Some((target, server)) = find_redis(&args.url, &stop.input).await? else {
+            return Err(Failure::interrupted(
+                "stopped by Ctrl-C while the private redis-server was starting; it is stopped, nothing was done",
+            ));
+        };
+        let outcome = main(args, &target, server.as_ref(), &stop, &in_hand).await;
+        // The server goes, and its folder, before the demo ends (if the demo
+        // is killed instead, its guard sees to it: see `crate::server`).
+        if let Some(server) = server {
+            server.stop().await;
+        }
+        outcome
     })
 }
 
-/// `--redis-url`, `REDIS_URL`, or a private `redis-server`; or why none.
-pub fn find_redis(url: &UrlArg) -> Result<(Target, Option<PrivateServer>), Failure> {
+/// `--redis-url`, `REDIS_URL`, or a private `redis-server`; or why none;
+/// `None` if `stop` was triggered while the private server was starting.
+pub async fn find_redis(
+    url: &UrlArg,
+    stop: &Stage,
+) -> Result<Option<(Target, Option<GuardedServer>)>, Failure> {
     if url.redis_url.is_some() {
-        return Ok((Target::resolve(url)?, None));
+        return Ok(Some((Target::resolve(url)?, None)));
     }
     if let Some(target) = Target::from_environment()? {
-        return Ok((target, None));
+        return Ok(Some((target, None)));
     }
-    let server = PrivateServer::start(None)
+    let server = GuardedServer::start(stop)
+        .await
         .map_err(|why| Failure::new(format!("no Redis: --redis-url and REDIS_URL are not set, and {why}")))?;
+    let Some(server) = server else { return Ok(None) };
     println!(
-        "No --redis-url or REDIS_URL: started a private redis-server {} on 127.0.0.1:{} (nothing kept on \
-         disk; folder {}). It stops at the end.",
+        "No --redis-url or REDIS_URL: started a private redis-server {} (pid {}) on 127.0.0.1:{} (nothing \
+         kept on disk; folder {}). It stops when the demo ends, however it ends.",
         server.version(),
+        server.pid(),
         server.port(),
         server.dir().display()
     );
-    Ok((Target::private(&server.url())?, Some(server)))
+    Ok(Some((Target::private(&server.url())?, Some(server))))
 }
 
 // ANCHOR: demo
 /// Enqueue, start the workers, wait, check.
-pub async fn main(args: &Args, target: &Target) -> Result<(), Failure> {
+pub async fn main(
+    args: &Args,
+    target: &Target,
+    server: Option<&GuardedServer>,
+    stop: &TwoStageStop,
+    in_hand: &Arc<AtomicU64>,
+) -> Result<(), Failure> {
     let queue = Queue::new(&args.queue);
-    let mut redis = target.connect_or_explain().await?;
-    let explain = |error: redis::RedisError| target.explain(&error);
-    queue.clear(&mut redis).await.map_err(explain)?;
-
     let jobs: Vec<Job> = (0..u64::from(args.jobs)).map(|block| block_job(args.seed.seed, block)).collect();
-    let enqueued = Instant::now();
-    let ids = crate::enqueue::enqueue_in_batches(&queue, &mut redis, &jobs)
-        .instrument(span(0, "demo (parent)"))
-        .await
-        .map_err(explain)?;
-    println!(
-        "Enqueued {} in {} on queue {} at {target}: {} of the table for seed {} ({}).",
-        plural_thousands(ids.len() as u64, "count-range job", "count-range jobs"),
-        duration(enqueued.elapsed()),
-        queue.name(),
-        match ids.len() {
-            1 => "block 0".to_string(),
-            jobs => format!("blocks 0 to {}", jobs - 1),
-        },
-        args.seed.seed,
-        plural_thousands(ids.len() as u64 * BLOCK_ROWS as u64, "row", "rows"),
-    );
+    let ids = enqueue(&queue, target, server, stop, &jobs, args.seed.seed).await?;
 
     let started = Instant::now();
     let mut workers = Workers::start(args, target)?;
-    let waited = wait_for_jobs(&queue, target, &mut workers, ids.len() as u64).await;
+    let waited = wait_for_jobs(&queue, target, server, stop, in_hand, &mut workers, ids.len() as u64).await;
     let took = started.elapsed();
-    let rows = workers.stop().await;
+    let rows = match server {
+        // Nothing for them to finish: they go at once, jobs and all.
+        Some(server) if server.gone().is_triggered() => workers.abandon().await,
+        _ => workers.stop().await,
+    };
     waited?;
 
-    let states = queue.states(&mut redis, &ids).await.map_err(explain)?;
+    let states = match read_states(&queue, target, &ids).await {
+        Ok(states) => states,
+        Err(error) => return Err(failed(server, &error, target, "the check of the results").await),
+    };
     let check = span(0, "demo (parent)").in_scope(|| Check::of(&ids, &states, args.seed.seed, &rows));
     check.print(took, args.workers);
     check.verdict()
 }
 // ANCHOR_END: demo
+
+/// The jobs' states, on a new connection.
+async fn read_states(queue: &Queue, target: &Target, ids: &[u64]) -> redis::RedisResult<Vec<JobState>> {
+    let mut redis = target.connect().await?;
+    queue.states(&mut redis, ids).await
+}
+
+/// Empties the queue and puts `jobs` in; stops at once on Ctrl-C, or if the
+/// private server dies.
+async fn enqueue(
+    queue: &Queue,
+    target: &Target,
+    server: Option<&GuardedServer>,
+    stop: &TwoStageStop,
+    jobs: &[Job],
+    seed: u64,
+) -> Result<Vec<u64>, Failure> {
+    let count = jobs.len() as u64;
+    let step = async {
+        let mut redis = target.connect().await?;
+        println!(
+            "Enqueueing {} on queue {} at {target}: {} of the table for seed {seed} ({}).",
+            plural_thousands(count, "count-range job", "count-range jobs"),
+            queue.name(),
+            match count {
+                1 => "block 0".to_string(),
+                jobs => format!("blocks 0 to {}", jobs - 1),
+            },
+            plural_thousands(count * BLOCK_ROWS as u64, "row", "rows"),
+        );
+        queue.clear(&mut redis).await?;
+        let enqueued = Instant::now();
+        let ids = crate::enqueue::enqueue_in_batches(queue, &mut redis, jobs)
+            .instrument(span(0, "demo (parent)"))
+            .await?;
+        Ok((ids, enqueued.elapsed()))
+    };
+    let not_done =
+        format!("enqueueing the {}, running them, the check", plural_thousands(count, "job", "jobs"));
+    let never = Stage::new();
+    let gone = server.map_or(&never, GuardedServer::gone);
+    let enqueued = tokio::select! {
+        biased;
+        () = stop.input.triggered() => {
+            return Err(Failure::interrupted(format!(
+                "stopped by Ctrl-C while enqueueing: no job was run; {}",
+                match server {
+                    Some(_) => "the private redis-server is stopped, and the jobs enqueued so far with it".to_string(),
+                    None => format!(
+                        "the jobs enqueued so far stay in queue {} (`status --queue {}` shows them)",
+                        queue.name(),
+                        queue.name()
+                    ),
+                }
+            )));
+        }
+        () = gone.triggered() => return Err(died(server, &not_done)),
+        enqueued = step => enqueued,
+    };
+    let (ids, took) = match enqueued {
+        Ok(enqueued) => enqueued,
+        Err(error) => return Err(failed(server, &error, target, &not_done).await),
+    };
+    println!("Enqueued {} in {}.", plural_thousands(ids.len() as u64, "job", "jobs"), duration(took));
+    Ok(ids)
+}
+
+/// A Redis error while the demo talks to Redis: the private server's death,
+/// if that is what it was (the guard's word may come a moment after the
+/// connection's error), else the error.
+async fn failed(
+    server: Option<&GuardedServer>,
+    error: &redis::RedisError,
+    target: &Target,
+    not_done: &str,
+) -> Failure {
+    if let Some(server) = server {
+        let word = tokio::time::timeout(Duration::from_secs(2), server.gone().triggered()).await;
+        if word.is_ok() {
+            return died(Some(server), not_done);
+        }
+    }
+    target.explain(error)
+}
+
+/// The private server died under the demo (or its guard did): what was not done.
+fn died(server: Option<&GuardedServer>, not_done: &str) -> Failure {
+    let Some(server) = server else { return Failure::new(format!("not done: {not_done}")) };
+    let pid = server.pid();
+    Failure::new(match server.how_gone() {
+        Some(how) => format!(
+            "the private redis-server (pid {pid}) ended under the demo ({how}); not done: {not_done}. The queue \
+             lived in that server's memory only, and is gone with it."
+        ),
+        None => format!(
+            "the guard process of the private redis-server (pid {pid}) ended under the demo; not done: \
+             {not_done}. If the server still runs, `kill {pid}` stops it; its folder is {}.",
+            server.dir().display()
+        ),
+    })
+}
 
 /// Job `block`: count block `block` of the table.
 pub fn block_job(seed: u64, block: u64) -> Job {
@@ -174,10 +294,14 @@ pub fn block_job(seed: u64, block: u64) -> Job {
 }
 
 /// Polls the counts until every job is finished or failed, with a progress
-/// bar; passes Ctrl-C on to the workers; gives up if they all die.
+/// bar; passes Ctrl-C on to the workers; gives up if they all die, or if
+/// the private server does.
 async fn wait_for_jobs(
     queue: &Queue,
     target: &Target,
+    server: Option<&GuardedServer>,
+    stop: &TwoStageStop,
+    in_hand: &AtomicU64,
     workers: &mut Workers,
     total: u64,
 ) -> Result<(), Failure> {
@@ -188,22 +312,45 @@ async fn wait_for_jobs(
         move || done.load(Ordering::Relaxed)
     });
     let mut redis = crate::connection::Redis::new(target.clone(), "demo");
-    // Ctrl-C once: the workers finish the jobs in hand and stop; twice: they
-    // give them back and stop now; a third time exits at once.
-    let in_hand = Arc::new(AtomicU64::new(0));
-    let words = Words { first_stage: "the workers take no new jobs", item: "job", items: "jobs" };
-    let stop = TwoStageStop::on_ctrl_c_saying(words, {
-        let in_hand = Arc::clone(&in_hand);
-        move || in_hand.load(Ordering::Relaxed) as usize
+    // Waiting for Redis ends at a second Ctrl-C, or when the private server
+    // is gone: it is not coming back.
+    let never = Stage::new();
+    let gone = server.map_or(&never, GuardedServer::gone).clone();
+    let give_up = Stage::new();
+    let either = tokio::spawn({
+        let (now, gone, give_up) = (stop.now.clone(), gone.clone(), give_up.clone());
+        async move {
+            tokio::select! {
+                () = now.triggered() => {}
+                () = gone.triggered() => {}
+            }
+            give_up.trigger();
+        }
     });
+    let _either = AbortOnDrop(either);
+    let not_done = |done: u64| {
+        format!("{} of the {}, the check", thousands(total - done), plural_thousands(total, "job", "jobs"))
+    };
     let mut told = None;
     loop {
         let counts = redis
-            .patiently("waiting for the jobs", &stop.now, |mut connection| {
+            .patiently("waiting for the jobs", &give_up, |mut connection| {
                 let queue = queue.clone();
                 async move { queue.counts(&mut connection).await }
             })
             .await;
+        // An error that is not "unreachable" (a connection cut mid-answer
+        // can look like one) may come before the guard's word that the
+        // server died: give that word a moment.
+        let died_first = match (&counts, server) {
+            (Err(crate::connection::GaveUp::Refused(_)), Some(server)) => {
+                tokio::time::timeout(Duration::from_secs(2), server.gone().triggered()).await.is_ok()
+            }
+            _ => gone.is_triggered(),
+        };
+        if died_first {
+            return Err(died(server, &not_done(done.load(Ordering::Relaxed))));
+        }
         let counts = match counts {
             Ok(counts) => counts,
             Err(crate::connection::GaveUp::Refused(failure)) => return Err(failure),
@@ -239,7 +386,17 @@ async fn wait_for_jobs(
                 ),
             });
         }
-        tokio::time::sleep(POLL).await;
+        // Until the server is gone, or the next look.
+        let _ = tokio::time::timeout(POLL, gone.triggered()).await;
+    }
+}
+
+/// Aborts a task when dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 
@@ -251,6 +408,8 @@ struct Workers {
     rows: BTreeMap<u64, usize>,
     /// Rows whose output has ended.
     ended: usize,
+    /// Whether the workers' numbers in Redis were told.
+    numbers_told: bool,
 }
 
 impl Workers {
@@ -298,7 +457,7 @@ impl Workers {
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        Ok(Workers { processes, events, rows: BTreeMap::new(), ended: 0 })
+        Ok(Workers { processes, events, rows: BTreeMap::new(), ended: 0, numbers_told: false })
     }
 
     /// Sends `order` to every worker still listening.
@@ -312,6 +471,19 @@ impl Workers {
     fn read_events(&mut self) {
         while let Ok(event) = self.events.try_recv() {
             self.handle(event);
+        }
+        self.tell_numbers();
+    }
+
+    /// Once every worker has registered (or ended): if their numbers in
+    /// Redis are not the demo's, says which is which, once.
+    fn tell_numbers(&mut self) {
+        if self.numbers_told || self.rows.len() + self.ended < self.processes.len() {
+            return;
+        }
+        self.numbers_told = true;
+        if let Some(line) = numbers_line(&self.rows) {
+            println!("{line}");
         }
     }
 
@@ -330,6 +502,20 @@ impl Workers {
         self.processes.len() - self.ended
     }
 
+    /// Closes every worker's input without a goodbye: each exits at once,
+    /// as when its parent dies (the private server they needed is gone).
+    /// Returns the rows of the Redis worker numbers.
+    async fn abandon(self) -> BTreeMap<u64, usize> {
+        let processes = self.processes;
+        let _ = tokio::task::spawn_blocking(move || {
+            for process in processes {
+                let _ = process.wait();
+            }
+        })
+        .await;
+        self.rows
+    }
+
     /// Tells every worker to stop after its job, waits for all, and reports
     /// the ones that failed. Returns the rows of the Redis worker numbers.
     async fn stop(mut self) -> BTreeMap<u64, usize> {
@@ -340,6 +526,8 @@ impl Workers {
                 None => break,
             }
         }
+        // The jobs may all be done before the last one was seen to register.
+        self.tell_numbers();
         for (index, mut process) in self.processes.into_iter().enumerate() {
             let _ = process.finish_input();
             let waited: io::Result<_> = tokio::task::spawn_blocking(move || process.wait())
@@ -355,6 +543,23 @@ impl Workers {
     }
 }
 
+/// The line that says which demo worker has which number in Redis (Redis
+/// number → demo row in `rows`), if they differ: another worker registered
+/// before them, or they registered out of order. The workers' own messages
+/// (a job failed, a dead worker's job recovered) use the numbers in Redis.
+fn numbers_line(rows: &BTreeMap<u64, usize>) -> Option<String> {
+    if rows.iter().all(|(worker, row)| *worker == *row as u64) {
+        return None;
+    }
+    let mut pairs: Vec<(usize, u64)> = rows.iter().map(|(worker, row)| (*row, *worker)).collect();
+    pairs.sort_unstable();
+    let pairs: Vec<String> = pairs
+        .iter()
+        .map(|(row, worker)| format!("{} → {worker}", paint(*row, format_args!("worker {row}"))))
+        .collect();
+    Some(format!("The workers' numbers in Redis, which their own messages use: {}.", pairs.join(", ")))
+}
+
 /// The results, checked.
 #[derive(Debug, Default)]
 struct Check {
@@ -366,14 +571,17 @@ struct Check {
     expected: u64,
     sequential: Duration,
     per_row: BTreeMap<usize, u64>,
+    /// Row → number in Redis.
+    numbers: BTreeMap<usize, u64>,
 }
 
 impl Check {
     /// Adds up the results, and counts the same rows with the pool lesson's
     /// sequential loop.
-    fn of(ids: &[u64], states: &[crate::queue::JobState], seed: u64, rows: &BTreeMap<u64, usize>) -> Check {
+    fn of(ids: &[u64], states: &[JobState], seed: u64, rows: &BTreeMap<u64, usize>) -> Check {
         let jobs = ids.len();
-        let mut check = Check::default();
+        let mut check =
+            Check { numbers: rows.iter().map(|(worker, row)| (*row, *worker)).collect(), ..Check::default() };
         for (id, state) in ids.iter().zip(states) {
             match (state.status.as_str(), state.result.as_deref().and_then(|r| r.parse::<u64>().ok())) {
                 ("finished", Some(count)) => {
@@ -404,7 +612,17 @@ impl Check {
         let per_worker: Vec<String> = self
             .per_row
             .iter()
-            .map(|(row, jobs)| format!("{}: {}", paint(*row, format_args!("worker {row}")), thousands(*jobs)))
+            .map(|(row, jobs)| {
+                if *row == 0 {
+                    // Workers started by hand on the same queue took some.
+                    return format!("workers not started by this demo: {}", thousands(*jobs));
+                }
+                let number = match self.numbers.get(row) {
+                    Some(worker) if *worker != *row as u64 => format!(" ({worker} in Redis)"),
+                    _ => String::new(),
+                };
+                format!("{}{number}: {}", paint(*row, format_args!("worker {row}")), thousands(*jobs))
+            })
             .collect();
         println!(
             "{} finished in {} (the workers' start included): {:.0} jobs/s with {} ({}; {} build).",
@@ -442,5 +660,39 @@ impl Check {
             return Err(Failure::new("the sum differs from the sequential loop's"));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_numbers_in_redis_are_told_only_when_they_differ() {
+        // What the line says once its colors are stripped.
+        let plain = |rows: &BTreeMap<u64, usize>| {
+            let line = numbers_line(rows)?;
+            let mut text = String::new();
+            let mut rest = line.as_str();
+            while let Some(start) = rest.find('\u{1b}') {
+                text.push_str(&rest[..start]);
+                rest = &rest[start..];
+                rest = &rest[rest.find('m').map_or(rest.len(), |end| end + 1)..];
+            }
+            text.push_str(rest);
+            Some(text)
+        };
+        let same = BTreeMap::from([(1, 1), (2, 2)]);
+        assert_eq!(numbers_line(&same), None);
+        let swapped = BTreeMap::from([(1, 2), (2, 1)]);
+        assert_eq!(
+            plain(&swapped).as_deref(),
+            Some("The workers' numbers in Redis, which their own messages use: worker 1 → 2, worker 2 → 1.")
+        );
+        let later = BTreeMap::from([(7, 1), (8, 2)]);
+        assert_eq!(
+            plain(&later).as_deref(),
+            Some("The workers' numbers in Redis, which their own messages use: worker 1 → 7, worker 2 → 8.")
+        );
     }
 }

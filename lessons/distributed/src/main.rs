@@ -1,10 +1,11 @@
 //! `cargo run -p distributed -- <example>`: parses the flags and runs the
-//! example, or, with a hidden subcommand, one of `demo`'s worker processes.
+//! example, or, with a hidden subcommand, one of `demo`'s worker processes
+//! or the guard of its private `redis-server`.
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use distributed::{demo, enqueue, status, worker};
+use distributed::{demo, enqueue, server, status, worker};
 use shared::cli::ColorArg;
 
 /// A job queue on a real Redis server, like RQ: enqueue jobs, run workers on
@@ -33,6 +34,10 @@ enum Example {
     // `demo`'s worker processes: this binary started again.
     #[command(hide = true)]
     WorkerChild(worker::ChildArgs),
+
+    // `demo`'s private redis-server's guard: this binary started again.
+    #[command(hide = true)]
+    ServerGuard(server::GuardArgs),
 }
 
 fn main() -> ExitCode {
@@ -44,5 +49,6 @@ fn main() -> ExitCode {
         Example::Status(args) => status::run(args),
         Example::Demo(args) => demo::run(args),
         Example::WorkerChild(args) => worker::run_child(args),
+        Example::ServerGuard(args) => server::run_guard(args),
     }
 }
