@@ -24,7 +24,7 @@
 //!   spins: the parent waits for messages, and knows which number each worker
 //!   holds until the worker says it is done.
 //! - Then the original calls `worker_process.terminate()`, which kills the
-//!   worker in the middle of the number it holds: that file is never written.
+//!   worker in the middle of the number it holds: that number is never finished.
 //!   Here the parent tells each worker that no more numbers will come (the
 //!   `#end` line), and each finishes its number and exits by itself.
 //! - A worker that dies anyway (`kill -9`) is noticed (its pipe closes), the
@@ -521,8 +521,10 @@ impl Pool {
                 let i = item.i;
                 if slot.terminated {
                     pending.done();
+                    // Said of the number it held, not of `{i}.txt`: an
+                    // earlier `{i}` may have written that file already.
                     eprintln!(
-                        "Worker {row} (pid {pid}) was terminated ({status}) holding {i}: {i}.txt is never written."
+                        "Worker {row} (pid {pid}) was terminated ({status}) holding {i}, before finishing it."
                     );
                     report.terminated.push(i);
                 } else if stopping {

@@ -308,12 +308,33 @@ fn terminate_as_the_original_does_loses_the_number_in_hand() {
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(
-        stderr.contains("was terminated (signal: 9 (SIGKILL)) holding 2: 2.txt is never written")
+        stderr.contains("was terminated (signal: 9 (SIGKILL)) holding 2, before finishing it.")
             || cfg!(not(unix)),
         "{stderr}"
     );
     assert!(stderr.contains("error: killed half-way by terminate(): 2"), "{stderr}");
     assert!(files_in(&out).is_empty(), "{:?}", files_in(&out));
+}
+
+/// `--terminate` speaks of the number it killed, not of its file: here an
+/// earlier `1` wrote `1.txt`, and the second `1` is the one lost.
+#[test]
+fn terminate_names_the_number_lost_not_a_file_an_earlier_one_wrote() {
+    let out = scratch("iw-terminate-twice").join("out");
+    let output = multiprocess()
+        .args(["input-worker", "--terminate", "--out"])
+        .arg(&out)
+        .write_stdin("1\n1\nx\n")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stdout.contains("Worker 1: slept 1 s, wrote"), "{stdout}");
+    assert_eq!(files_in(&out), ["1.txt"], "the first 1 wrote it");
+    assert!(!stderr.contains("never written"), "{stderr}");
+    assert!(stderr.contains("holding 1, before finishing it.") || cfg!(not(unix)), "{stderr}");
+    assert!(stderr.contains("error: killed half-way by terminate(): 1"), "{stderr}");
 }
 
 #[test]
