@@ -140,7 +140,8 @@ pub mod __private {
 pub struct Failure {
     /// What went wrong, in words for the user.
     pub message: String,
-    /// The exit code: 1 for errors, 130 for a stop asked with Ctrl-C.
+    /// The exit code: 1 for errors, 130 for a stop asked with Ctrl-C, 143
+    /// with SIGTERM.
     pub exit_code: u8,
 }
 
@@ -153,6 +154,11 @@ impl Failure {
     /// Stopped by Ctrl-C (exit code 130, as shells report a SIGINT).
     pub fn interrupted(message: impl Into<String>) -> Failure {
         Failure { message: message.into(), exit_code: 130 }
+    }
+
+    /// Stopped by SIGTERM (exit code 143, as shells report it).
+    pub fn terminated(message: impl Into<String>) -> Failure {
+        Failure { message: message.into(), exit_code: 143 }
     }
 }
 

@@ -32,8 +32,10 @@
 //!   worker; a number that two workers died on is given up and listed at the
 //!   end, with exit code 1.
 //! - Files are written atomically ([`shared::files`]), so nobody ever sees a
-//!   half-written `i.txt`; bad lines get an answer; Ctrl-C once finishes the
-//!   queue, twice stops at once and lists what was not done.
+//!   half-written `i.txt`, and a worker killed while writing leaves no
+//!   temporary file: the parent removes it. Bad lines get an answer; Ctrl-C
+//!   once finishes the queue, twice (or SIGTERM) stops at once and lists what
+//!   was not done, and so does an end forced by a closed stdout (`| head`).
 
 use std::collections::{BTreeMap, VecDeque};
 use std::io;
@@ -271,6 +273,9 @@ pub fn run(args: &Args) -> ExitCode {
             .map_err(|error| Failure::new(format!("cannot start a worker process: {error}")))?
             .terminating(args.terminate);
         let pending = Pending::new();
+        // Ended early (stdout closed by `| head`), it says which numbers it
+        // had taken and not finished, and exits non-zero.
+        pending.report_if_the_program_ends_early();
         let stop = TwoStageStop::on_ctrl_c({
             let pending = pending.clone();
             move || pending.get()
@@ -360,7 +365,9 @@ impl Pool {
             "--row".into(),
             row.to_string().into(),
         ];
-        let mut worker = spawn_worker(CHILD, args)?;
+        // A worker killed half-way through a write leaves a temporary file;
+        // `writing_into` has the pool remove it once the worker is gone.
+        let mut worker = spawn_worker(CHILD, args)?.writing_into(&self.out);
         let lines = worker.lines();
         let events = self.sender.clone();
         let reader = std::thread::Builder::new().name(format!("worker {row}")).spawn(move || {
@@ -416,7 +423,7 @@ impl Pool {
                     stopping = true;
                     for item in queue.drain(..) {
                         report.not_processed.push(item.i);
-                        pending.done();
+                        pending.done_item(item.i);
                     }
                     self.stop_all();
                 }
@@ -426,7 +433,7 @@ impl Pool {
                 number = numbers.recv(), if input_open => match number {
                     Some(i) if stopping => {
                         report.not_processed.push(i);
-                        pending.done();
+                        pending.done_item(i);
                     }
                     Some(i) => queue.push_back(Item { i, attempts: 0 }),
                     None => input_open = false,
@@ -451,7 +458,7 @@ impl Pool {
                             // Nobody is left to do them: say so rather than wait forever.
                             for item in queue.drain(..) {
                                 report.lost.push(item.i);
-                                pending.done();
+                                pending.done_item(item.i);
                             }
                         }
                         return;
@@ -489,7 +496,7 @@ impl Pool {
                     Ok(processed) if Some(processed.number()) == held => {
                         slot.holding = None;
                         // Done before it is said, so that a Ctrl-C message is never behind.
-                        pending.done();
+                        pending.done_item(processed.number());
                         self.announce(row, &processed);
                         report.add(processed);
                     }
@@ -520,7 +527,7 @@ impl Pool {
                 };
                 let i = item.i;
                 if slot.terminated {
-                    pending.done();
+                    pending.done_item(i);
                     // Said of the number it held, not of `{i}.txt`: an
                     // earlier `{i}` may have written that file already.
                     eprintln!(
@@ -528,7 +535,7 @@ impl Pool {
                     );
                     report.terminated.push(i);
                 } else if stopping {
-                    pending.done();
+                    pending.done_item(i);
                     eprintln!("Worker {row} (pid {pid}) ended ({status}) holding {i}.");
                     report.not_processed.push(i);
                 } else if item.attempts < MAX_ATTEMPTS {
@@ -537,7 +544,7 @@ impl Pool {
                     );
                     queue.push_front(item);
                 } else {
-                    pending.done();
+                    pending.done_item(i);
                     eprintln!(
                         "Worker {row} (pid {pid}) died ({status}) holding {i}; {} died on {i}: giving it up.",
                         shared::timing::plural(item.attempts, "worker", "workers")
@@ -620,7 +627,7 @@ pub struct Report {
     pub written: Vec<PathBuf>,
     /// The numbers whose file could not be written.
     pub failed: Vec<u64>,
-    /// The numbers a stop-now Ctrl-C left undone.
+    /// The numbers a stop now (Ctrl-C twice, or SIGTERM) left undone.
     pub not_processed: Vec<u64>,
     /// The numbers given up: workers kept dying on them, or none could start.
     pub lost: Vec<u64>,
@@ -656,11 +663,12 @@ impl Report {
             problems.insert(
                 0,
                 match not_processed.is_empty() {
-                    true => "stopped by Ctrl-C; every number had been processed".to_string(),
-                    false => format!("stopped by Ctrl-C; not processed: {}", summary(&not_processed)),
+                    true => "every number had been processed".to_string(),
+                    false => format!("not processed: {}", summary(&not_processed)),
                 },
             );
-            return Err(Failure::interrupted(problems.join("; ")));
+            // `stopped by Ctrl-C; …` (exit code 130) or `stopped by SIGTERM; …` (143).
+            return Err(stop.failure(problems.join("; ")));
         }
         println!("Work ended");
         match problems.is_empty() {

@@ -565,4 +565,90 @@ mod signals {
         assert!(files_in(&out).is_empty(), "no file, whole or partial");
         assert!(workers.iter().all(|&pid| !alive(pid)), "the workers ended: {workers:?}");
     }
+    /// `kill -9` on a worker half-way through writing leaves its temporary
+    /// file (`.30.txt.<pid>-0.tmp`); the parent removes it once the worker is
+    /// gone. The temporary is planted by the test, so that the kill does not
+    /// have to land inside the write's microseconds.
+    #[test]
+    fn the_parent_removes_what_a_killed_worker_left_half_written() {
+        let out = scratch("kill-mid-write").join("out");
+        let mut run = start(&out, 1);
+        let first = run.worker_pids(1)[0];
+        run.type_line("30");
+        run.stdout.wait_for("Worker 1 takes 30", 1);
+        let left = out.join(format!(".30.txt.{first}-0.tmp"));
+        std::fs::write(&left, "Hel").unwrap();
+        let someone_elses = out.join(".30.txt.1-0.tmp");
+        std::fs::write(&someone_elses, "Hel").unwrap();
+        signal("-9", first);
+        run.stderr.wait_for("goes back to the queue", 1);
+        run.worker_pids(2); // the replacement started, after the dead one was waited for
+        assert!(!left.exists(), "{:?}", files_in(&out));
+        assert!(someone_elses.exists(), "only the dead worker's own are removed");
+        std::fs::remove_file(someone_elses).unwrap();
+        signal("-TERM", run.child.id());
+        run.child.wait().unwrap();
+        assert!(files_in(&out).is_empty(), "{:?}", files_in(&out));
+    }
+
+    /// SIGTERM is the second Ctrl-C in one step: every number held or
+    /// queued is listed as not processed, exit code 143, no file.
+    #[test]
+    fn sigterm_stops_at_once_and_lists_every_number_held() {
+        let out = scratch("sigterm").join("out");
+        let mut run = start(&out, 2);
+        let workers = run.worker_pids(2);
+        run.type_line("30");
+        run.type_line("40");
+        run.type_line("50"); // queued: both workers are busy
+        run.stdout.wait_for("Worker 2 takes 40", 1);
+        signal("-TERM", run.child.id());
+        let status = run.child.wait().unwrap();
+        let stderr = run.stderr.rest();
+        assert_eq!(status.code(), Some(143), "{stderr}");
+        assert!(stderr.contains("SIGTERM: stopping now."), "{stderr}");
+        let listed = stderr.split("stopped by SIGTERM; not processed: ").nth(1).expect(&stderr);
+        let mut listed: Vec<&str> = listed.lines().next().unwrap().split(", ").collect();
+        listed.sort();
+        assert_eq!(listed, ["30", "40", "50"], "{stderr}");
+        assert!(!run.stdout.rest().contains("Work ended"), "no `Work ended` after a stop");
+        assert!(files_in(&out).is_empty(), "no file, whole or partial");
+        assert!(workers.iter().all(|&pid| !alive(pid)), "the workers ended: {workers:?}");
+    }
+
+    /// `input-worker | head -1`: stdout closes while a worker holds a
+    /// number. The parent says on stderr which accepted numbers were not
+    /// done, and exits 1 (it used to exit 0, having written nothing); its
+    /// worker, orphaned, leaves no temporary file.
+    #[test]
+    fn a_closed_stdout_reports_the_numbers_not_done() {
+        use std::io::{BufRead, BufReader};
+        let out = scratch("closed-stdout").join("out");
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("multiprocess"))
+            .args(["input-worker", "--out"])
+            .arg(&out)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(b"0\n30\n").unwrap();
+        stdin.flush().unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut seen = String::new();
+        while !seen.contains("Worker 1 takes 30") {
+            assert_ne!(stdout.read_line(&mut seen).unwrap(), 0, "{seen}");
+        }
+        let worker = pids_in(seen.lines().find(|line| line.contains(" started (pid ")).unwrap())[0];
+        drop(stdout); // `head` has what it wanted, and goes
+        stdin.write_all(b"x\n").unwrap(); // input ends: the program prints again
+        drop(stdin);
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{stderr}");
+        assert_eq!(stderr, "error: ending early; not processed: 30\n");
+        assert_all_gone_within(&[worker], Duration::from_secs(10));
+        assert_eq!(files_in(&out), ["0.txt"], "0 was finished; of 30, nothing whole or partial");
+    }
 }
