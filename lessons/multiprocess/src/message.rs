@@ -173,7 +173,6 @@ pub fn report<M: std::fmt::Display>(children: &[Joined<M>]) -> Result<(), Failur
     }
     report_failures(children)
 }
-// ANCHOR_END: report
 
 /// Says on stderr which children failed and why, and fails if any did.
 pub fn report_failures<M>(children: &[Joined<M>]) -> Result<(), Failure> {
@@ -193,3 +192,4 @@ pub fn report_failures<M>(children: &[Joined<M>]) -> Result<(), Failure> {
         ))),
     }
 }
+// ANCHOR_END: report
