@@ -19,7 +19,8 @@
 //! - [`console`]: lines and numbers from stdin, async (`aioconsole.ainput`)
 //!   or blocking, with every bad line answered;
 //! - [`interrupt`]: Ctrl-C in two steps (finish the queue, then stop at
-//!   once), for tasks and threads alike;
+//!   once; SIGTERM is the second step at once), for tasks and threads
+//!   alike, and the items taken, said if the program ends before them;
 //! - [`process`]: worker processes that are copies of the lesson binary;
 //! - [`message`]: typed messages between them, one JSON line each;
 //! - [`progress`]: a progress bar on stderr for runs longer than a second,

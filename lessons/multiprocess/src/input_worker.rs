@@ -430,7 +430,9 @@ impl Pool {
                 Some(event) = self.events.recv() => {
                     self.handle(event, &mut queue, &mut report, &pending, stopping).await;
                 }
-                number = numbers.recv(), if input_open => match number {
+                // Taken only while the queue has room: a file piped in then
+                // waits in the channel, and the console waits for room.
+                number = numbers.recv(), if input_open && queue.len() < QUEUE_LIMIT => match number {
                     Some(i) if stopping => {
                         report.not_processed.push(i);
                         pending.done_item(i);
