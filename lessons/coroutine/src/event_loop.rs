@@ -154,8 +154,10 @@ pub async fn survivors() -> Vec<Result<u32, JoinError>> {
 /// on the chart. The demonstration is about the loop surviving the panic,
 /// so it says the same, and takes the same time, everywhere.
 pub fn with_one_line_panic_reports<T>(demonstration: impl FnOnce() -> T) -> T {
+    /// A panic hook, as `std::panic::take_hook` gives it back.
+    type Hook = Box<dyn Fn(&std::panic::PanicHookInfo<'_>) + Sync + Send + 'static>;
     /// Puts the previous hook back, even if `demonstration` itself panics.
-    struct Restore(Option<Box<dyn Fn(&std::panic::PanicHookInfo<'_>) + Sync + Send + 'static>>);
+    struct Restore(Option<Hook>);
     impl Drop for Restore {
         fn drop(&mut self) {
             // `set_hook` may not be called while this thread unwinds; then
