@@ -24,6 +24,7 @@ use std::io;
 use std::process::ExitCode;
 
 use shared::cli::{NoInstantArg, TimelineArg};
+use shared::process::Parent;
 use shared::{Failure, Options, println, span};
 
 use crate::message::{self, Child, Joined, Printing};
@@ -84,8 +85,17 @@ pub fn main() -> io::Result<Vec<Joined<String>>> {
 /// The child's side: `print_func` in its span (so in its row's color),
 /// under its own launcher.
 pub fn run_child(args: &ChildArgs) -> ExitCode {
+    // With a chart to draw, the bar ends once the parent has passed the
+    // line on (`message::PASSED_ON`). Started by hand, nobody would answer.
+    let charted = std::env::var_os(shared::process::TIMELINE_ORIGIN_VAR).is_some();
     shared::run_blocking(Options::new(), || {
-        span(args.row, format!("print_func({})", args.continent)).in_scope(|| print_func(&args.continent));
+        let parent = charted.then(Parent::connect);
+        span(args.row, format!("print_func({})", args.continent)).in_scope(|| {
+            print_func(&args.continent);
+            if let Some(parent) = &parent {
+                parent.recv(); // the line is out
+            }
+        });
         Ok(())
     })
 }

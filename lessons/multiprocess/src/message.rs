@@ -107,17 +107,34 @@ impl Child {
         let name = format!("child {}", child.pid());
         // If the thread cannot start, the child goes with it: its stdin
         // closes, and it exits by itself (`shared::process`).
-        let reader = std::thread::Builder::new().name(name).spawn(move || child.join_with(pass_on))?;
+        let reader = std::thread::Builder::new().name(name).spawn(move || child.relay())?;
         Ok(Printing { reader })
     }
 
-    /// [`Child::join`] for a child that prints lines, not messages: each
-    /// line goes to `each_line` the moment it arrives, and is kept.
-    pub fn join_with(self, each_line: impl Fn(&str)) -> Joined<String> {
-        self.join_reading(|line| {
-            each_line(line);
-            Ok(line.to_string())
-        })
+    /// Reads what a child started by [`Child::start_printing`] prints, and
+    /// passes each line on the moment it arrives; after each, tells the
+    /// child ([`PASSED_ON`]) that its line is out. Then waits for it.
+    fn relay(mut self) -> Joined<String> {
+        let mut messages = Vec::new();
+        let mut problems = Vec::new();
+        for line in self.worker.lines() {
+            match line {
+                Ok(line) => {
+                    pass_on(&line);
+                    // A child that no longer listens is no news: its exit
+                    // status tells how it went.
+                    let _ = self.worker.send(PASSED_ON);
+                    messages.push(line);
+                }
+                Err(error) => {
+                    problems.push(format!("cannot read its output: {error}"));
+                    break;
+                }
+            }
+        }
+        let _ = self.worker.finish_input();
+        let pid = self.worker.pid();
+        Joined { pid, messages, problems, status: self.worker.wait() }
     }
 
     /// Joins the child, turning each line it sent into a message or a problem.
@@ -143,6 +160,13 @@ impl Child {
         Joined { pid, messages, problems, status: self.worker.wait() }
     }
 }
+
+/// What the parent sends a child started by [`Child::start_printing`]
+/// once it has passed a line on. A child that draws a bar on the chart waits
+/// for it before its bar ends, so that the bar covers the moment its line
+/// reached the screen: the chart and the order of the lines then tell the
+/// same story, however late the parent's reading thread was.
+pub const PASSED_ON: &str = "passed on";
 
 /// A child that prints its own lines, started by [`Child::start_printing`].
 #[derive(Debug)]
