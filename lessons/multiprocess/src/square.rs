@@ -40,7 +40,8 @@ pub const AT_ONCE: usize = 100;
 /// Flags of `square`.
 #[derive(clap::Args, Clone, Debug, PartialEq, Eq)]
 pub struct Args {
-    /// The numbers to square, one child process each.
+    /// The numbers to square, one child process each (at most 1000; at most
+    /// 100 run at once, so that their pipes fit an open-file limit of 256).
     #[arg(value_name = "N", default_values_t = [2, 4], num_args = 1..=MAX_CHILDREN)]
     pub numbers: Vec<u32>,
 
