@@ -33,12 +33,14 @@ fn load_then_store_never_counts_more_than_was_added() {
     assert_eq!(counter.into_inner(), 10_000);
 }
 
-/// In an optimized build the load and the store of the racy version stay
-/// two instructions (`black_box`), so two threads that run at once lose
-/// updates. Before, the compiler fused them into one `inc` and most runs
-/// lost none. Only meaningful in release: `cargo test --release -p threading
-/// --test library`. A run may still lose nothing if the two threads never
-/// ran at once (a busy machine), so it asks for most of five runs, not all.
+/// In an optimized build the racy version still loses updates: its load
+/// and store stay two instructions (`black_box`). Only meaningful in
+/// release: `cargo test --release -p threading --test library`. A guard,
+/// not a proof of the fix: the fused `inc` of the old build lost updates
+/// too when two threads did overlap for this long; what it lost was the
+/// overlap in short runs (see the module docs), which no test can force. A
+/// run may lose nothing if the two threads never ran at once (a busy
+/// machine), so it asks for most of five runs, not all.
 #[cfg(not(debug_assertions))]
 #[test]
 fn an_optimized_build_still_loses_updates() {
