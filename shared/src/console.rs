@@ -192,8 +192,8 @@ where
     T: std::str::FromStr + PartialOrd + Copy + std::fmt::Display,
 {
     let verdict = judge(input, max);
-    if let (Verdict::Take(_), Some(pending)) = (&verdict, counting) {
-        pending.add();
+    if let (Verdict::Take(number), Some(pending)) = (&verdict, counting) {
+        pending.add_item(number);
     }
     verdict
 }
@@ -303,8 +303,10 @@ impl<R: AsyncRead + Unpin> Console<R> {
     }
 
     /// Each number [`Console::number`] hands out is added to `pending`
-    /// before it is echoed or returned, so a Ctrl-C message that reads the
-    /// count never misses a number the program has already taken.
+    /// ([`Pending::add_item`], named by the number) before it is echoed or
+    /// returned, so a Ctrl-C message that reads the count never misses a
+    /// number the program has already taken; whoever finishes it calls
+    /// [`Pending::done_item`] with it.
     pub fn counting(mut self, pending: Pending) -> Console<R> {
         self.counting = Some(pending);
         self

@@ -11,17 +11,25 @@
 //! so two writers of the same file, such as a job redone by a second worker
 //! while the first is still writing, never write into each other's
 //! temporary file: the last rename wins, and both wrote whole files.
+//!
+//! A write cut short leaves no temporary file behind either. A program that
+//! ends early through [`crate::process::exit`] removes its own; a worker
+//! process killed half-way (`kill -9`) cannot, so its parent removes what it
+//! left ([`remove_left_by`], which [`Worker::wait`](crate::process::Worker::wait)
+//! calls): the process id in the name says whose it is.
 
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 /// Writes `contents` to `path` atomically (see the module docs).
 ///
 /// On failure the temporary file is removed and `path` is untouched.
 pub fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
     let temporary = temporary_path(path)?;
+    let _in_progress = InProgress::start(&temporary)?;
     let written = (|| {
         let mut file = fs::File::create(&temporary)?;
         file.write_all(contents)?;
@@ -33,6 +41,72 @@ pub fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
         let _ = fs::remove_file(&temporary);
     }
     renamed
+}
+
+/// The temporary files being written now in this process, and whether it is
+/// ending (then no new one is started).
+static IN_PROGRESS: Mutex<(Vec<PathBuf>, bool)> = Mutex::new((Vec::new(), false));
+
+/// A temporary file listed in [`IN_PROGRESS`] while it exists.
+struct InProgress(PathBuf);
+
+impl InProgress {
+    fn start(temporary: &Path) -> io::Result<InProgress> {
+        let mut in_progress = IN_PROGRESS.lock().unwrap_or_else(PoisonError::into_inner);
+        if in_progress.1 {
+            return Err(io::Error::other("the program is ending"));
+        }
+        in_progress.0.push(temporary.to_path_buf());
+        Ok(InProgress(temporary.to_path_buf()))
+    }
+}
+
+impl Drop for InProgress {
+    fn drop(&mut self) {
+        let mut in_progress = IN_PROGRESS.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(index) = in_progress.0.iter().position(|path| *path == self.0) {
+            in_progress.0.swap_remove(index);
+        }
+    }
+}
+
+/// Removes the temporary files of the writes still in progress, and lets
+/// no new one start: for [`crate::process::exit`], which ends the process
+/// without waiting for the threads that write them.
+pub(crate) fn remove_unfinished_writes() {
+    let mut in_progress = IN_PROGRESS.lock().unwrap_or_else(PoisonError::into_inner);
+    in_progress.1 = true;
+    for temporary in in_progress.0.drain(..) {
+        let _ = fs::remove_file(temporary);
+    }
+}
+
+/// Removes from `dir` the temporary files that process `pid` left there,
+/// written by [`write_atomically`] and never renamed: the process was killed
+/// half-way. Call it once that process has exited (see
+/// [`Worker::writing_into`](crate::process::Worker::writing_into)). Says how
+/// many it removed.
+pub fn remove_left_by(dir: &Path, pid: u32) -> io::Result<usize> {
+    let mut removed = 0;
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if written_by(name) == Some(pid) && fs::remove_file(entry.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+/// The process id in a temporary file's name (`.3.txt.<pid>-<n>.tmp`), or
+/// `None` if `name` is not one.
+fn written_by(name: &str) -> Option<u32> {
+    let rest = name.strip_prefix('.')?.strip_suffix(".tmp")?;
+    let (_, writer) = rest.rsplit_once('.')?;
+    let (pid, counter) = writer.split_once('-')?;
+    counter.parse::<u64>().ok()?;
+    pid.parse().ok()
 }
 
 /// [`write_atomically`] on tokio's blocking threads, for async code: the
@@ -122,6 +196,28 @@ mod tests {
         assert!(text.starts_with("Hello from writer ") && text.ends_with('!'), "{text}");
         let names: Vec<_> = fs::read_dir(&dir).unwrap().map(|entry| entry.unwrap().file_name()).collect();
         assert_eq!(names, ["7.txt"]);
+        fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn a_dead_writers_temporary_files_are_removed_and_no_one_elses() {
+        let dir = scratch("left-by");
+        let path = dir.join("3.txt");
+        let mine = temporary_path(&path).unwrap();
+        assert_eq!(written_by(&mine.file_name().unwrap().to_string_lossy()), Some(std::process::id()));
+        // What a killed worker 4242 left, and what others own.
+        let names =
+            [".3.txt.4242-0.tmp", ".weird.name.txt.4242-17.tmp", ".3.txt.4243-0.tmp", "3.txt", ".4242-0.tmp"];
+        for name in names {
+            fs::write(dir.join(name), "x").unwrap();
+        }
+        assert_eq!(remove_left_by(&dir, 4242).unwrap(), 2);
+        let mut left: Vec<_> = fs::read_dir(&dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+            .collect();
+        left.sort();
+        assert_eq!(left, [".3.txt.4243-0.tmp", ".4242-0.tmp", "3.txt"]);
         fs::remove_dir_all(dir).unwrap();
     }
 

@@ -18,9 +18,17 @@
 //! handler (Windows) wakes a plain thread once per press. Two presses in
 //! quick succession are two presses; nothing merges them, as tokio's signal
 //! stream does.
+//!
+//! SIGTERM, what `kill` and service managers send to ask a program to end,
+//! is handled as the second Ctrl-C is, in one step: whoever sent it will not
+//! send it twice, and may follow it with a SIGKILL that nobody can catch. So
+//! the program drops what is left at once and says what was not done, with
+//! exit code 143 (128 + 15, as shells report a SIGTERM); a second SIGTERM
+//! exits at once. It comes from `signal-hook`, on a thread of its own
+//! (Unix). Windows has no SIGTERM: closing the console window or Ctrl-Break
+//! reach `ctrlc`'s console handler, and count as presses.
 
 use std::io::{self, IsTerminal};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
@@ -187,8 +195,10 @@ pub struct TwoStageStop {
     /// Triggered when input is over: by the first Ctrl-C, or by the program
     /// itself when its input ended on its own.
     pub input: Stage,
-    /// Triggered by the Ctrl-C that asks to stop at once.
+    /// Triggered by the Ctrl-C that asks to stop at once, or by SIGTERM.
     pub now: Stage,
+    /// Triggered (before `now`) when SIGTERM asked for the stop.
+    terminated: Stage,
 }
 
 impl TwoStageStop {
@@ -228,7 +238,44 @@ impl TwoStageStop {
         if let Err(error) = spawned {
             crate::eprintln!("warning: cannot listen for Ctrl-C ({error})");
         }
+        let listener = stop.clone();
+        if let Err(error) = on_sigterm(move || listener.terminate()) {
+            crate::eprintln!("warning: cannot catch SIGTERM here ({error}); it stops the program at once");
+        }
         stop
+    }
+
+    /// What SIGTERM does: the second Ctrl-C's stop, at once (see the module
+    /// docs); a second SIGTERM exits with code 143.
+    fn terminate(&self) {
+        let lead = if io::stderr().is_terminal() { "\r" } else { "" };
+        if self.now.is_triggered() {
+            crate::eprintln!("{lead}SIGTERM: exiting.");
+            crate::process::exit(TERMINATED_EXIT_CODE);
+        }
+        crate::output::prompt_done(false);
+        crate::eprintln!("{lead}SIGTERM: stopping now.");
+        // The cause first: whoever sees `now` may ask for it at once.
+        self.terminated.trigger();
+        self.input.trigger();
+        self.now.trigger();
+    }
+
+    /// What asked for the stop now, for the program's last word:
+    /// `"SIGTERM"` or `"Ctrl-C"`.
+    pub fn stopped_by(&self) -> &'static str {
+        if self.terminated.is_triggered() { "SIGTERM" } else { "Ctrl-C" }
+    }
+
+    /// The program's last word after a stop now: `stopped by Ctrl-C;
+    /// <what>`, with the exit code of what asked for it (130 for Ctrl-C,
+    /// 143 for SIGTERM).
+    pub fn failure(&self, what: impl std::fmt::Display) -> crate::Failure {
+        let message = format!("stopped by {}; {what}", self.stopped_by());
+        match self.terminated.is_triggered() {
+            true => crate::Failure::terminated(message),
+            false => crate::Failure::interrupted(message),
+        }
     }
 
     /// What one press does, given how many items are still to do.
@@ -263,6 +310,29 @@ impl TwoStageStop {
     }
 }
 
+/// The exit code after SIGTERM: 128 + 15, as shells report it.
+pub const TERMINATED_EXIT_CODE: i32 = 143;
+
+/// Runs `action` on a thread of its own each time this process gets
+/// SIGTERM; from now on SIGTERM no longer ends it by itself.
+#[cfg(unix)]
+fn on_sigterm(mut action: impl FnMut() + Send + 'static) -> io::Result<()> {
+    let mut signals = signal_hook::iterator::Signals::new([signal_hook::consts::SIGTERM])?;
+    std::thread::Builder::new().name("sigterm".into()).spawn(move || {
+        for _ in signals.forever() {
+            action();
+        }
+    })?;
+    Ok(())
+}
+
+/// Windows has no SIGTERM: what asks a console program to end there (the
+/// window closed, Ctrl-Break) reaches `ctrlc`'s handler as a press.
+#[cfg(not(unix))]
+fn on_sigterm(_action: impl FnMut() + Send + 'static) -> io::Result<()> {
+    Ok(())
+}
+
 /// What the first Ctrl-C of a [`TwoStageStop`] says: `Ctrl-C: no more
 /// input; finishing 2 items first.`
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -280,11 +350,24 @@ impl Words {
     pub const INPUT: Words = Words { first_stage: "no more input", item: "item", items: "items" };
 }
 
-/// A count of items still to do, shared between the code that queues them
-/// and the code that finishes them, for [`TwoStageStop::on_ctrl_c`].
+/// The items still to do (queued or in hand), shared between the code that
+/// takes them and the code that finishes them: for the first Ctrl-C's
+/// message ([`TwoStageStop::on_ctrl_c`]), and for what the program says if
+/// it ends before finishing them ([`Pending::report_if_the_program_ends_early`]).
+///
+/// An item is named by what the user gave (`add_item(30)`, the number
+/// typed), so that the report says which ones; the same name twice is two
+/// items. [`Pending::add`] counts one without a name.
 #[derive(Clone, Debug, Default)]
 pub struct Pending {
-    count: Arc<AtomicUsize>,
+    ledger: Arc<Mutex<Ledger>>,
+}
+
+#[derive(Debug, Default)]
+struct Ledger {
+    unnamed: usize,
+    /// In the order they were taken.
+    named: Vec<String>,
 }
 
 impl Pending {
@@ -293,19 +376,79 @@ impl Pending {
         Pending::default()
     }
 
-    /// One more item to do.
-    pub fn add(&self) {
-        self.count.fetch_add(1, Ordering::SeqCst);
+    fn ledger(&self) -> std::sync::MutexGuard<'_, Ledger> {
+        self.ledger.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// One item done (or given up).
+    /// One more item to do, without a name.
+    pub fn add(&self) {
+        self.ledger().unnamed += 1;
+    }
+
+    /// One item without a name done (or given up).
     pub fn done(&self) {
-        let _ = self.count.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |count| count.checked_sub(1));
+        let mut ledger = self.ledger();
+        ledger.unnamed = ledger.unnamed.saturating_sub(1);
+    }
+
+    /// One more item to do: `item`.
+    pub fn add_item(&self, item: impl std::fmt::Display) {
+        self.ledger().named.push(item.to_string());
+    }
+
+    /// Item `item` done (or given up): the oldest of that name.
+    pub fn done_item(&self, item: impl std::fmt::Display) {
+        let item = item.to_string();
+        let mut ledger = self.ledger();
+        if let Some(index) = ledger.named.iter().position(|named| *named == item) {
+            ledger.named.remove(index);
+        }
     }
 
     /// How many are left.
     pub fn get(&self) -> usize {
-        self.count.load(Ordering::SeqCst)
+        let ledger = self.ledger();
+        ledger.unnamed + ledger.named.len()
+    }
+
+    /// The named items left, in the order they were taken.
+    pub fn items(&self) -> Vec<String> {
+        self.ledger().named.clone()
+    }
+
+    /// What is left, in words: `3, 1, 2`, the first ten of a long list and
+    /// how many more; `None` when nothing is.
+    pub fn describe(&self) -> Option<String> {
+        const SHOWN: usize = 10;
+        let ledger = self.ledger();
+        let mut shown: Vec<String> = ledger.named.iter().take(SHOWN).cloned().collect();
+        let more = ledger.named.len().saturating_sub(SHOWN);
+        if more > 0 {
+            shown.push(format!("{more} more"));
+        }
+        if ledger.unnamed > 0 {
+            shown.push(crate::timing::plural(ledger.unnamed as u64, "item", "items"));
+        }
+        match shown.len() {
+            0 => None,
+            1 => shown.pop(),
+            _ => {
+                let last = shown.pop().unwrap_or_default();
+                Some(format!("{} and {last}", shown.join(", ")))
+            }
+        }
+    }
+
+    /// If the program ends before its end, by [`crate::process::exit`] (its
+    /// stdout closed by `| head`, a third Ctrl-C), what is left is said on
+    /// stderr, `error: ending early; not processed: 30, 40`, and the exit
+    /// code is not 0. Without it, the accepted items would vanish in
+    /// silence.
+    pub fn report_if_the_program_ends_early(&self) {
+        let pending = self.clone();
+        crate::process::report_unfinished_at_exit(move || {
+            pending.describe().map(|left| format!("not processed: {left}"))
+        });
     }
 }
 
@@ -371,6 +514,46 @@ mod tests {
         pending.done();
         pending.done();
         assert_eq!(pending.get(), 0);
+        pending.done_item(3);
+        assert_eq!(pending.get(), 0);
+    }
+
+    #[test]
+    fn pending_names_what_is_left_once_per_item() {
+        let pending = Pending::new();
+        assert_eq!(pending.describe(), None);
+        for item in [30, 1, 30, 2] {
+            pending.add_item(item);
+        }
+        pending.done_item(30);
+        assert_eq!(pending.items(), ["1", "30", "2"]);
+        assert_eq!(pending.describe().unwrap(), "1, 30 and 2");
+        pending.add();
+        assert_eq!(pending.get(), 4);
+        assert_eq!(pending.describe().unwrap(), "1, 30, 2 and 1 item");
+        let many = Pending::new();
+        (1..=12).for_each(|item| many.add_item(item));
+        assert_eq!(many.describe().unwrap(), "1, 2, 3, 4, 5, 6, 7, 8, 9, 10 and 2 more");
+    }
+
+    #[test]
+    fn sigterm_stops_now_in_one_step_and_says_so() {
+        let capture = crate::output::Capture::start();
+        let stop = TwoStageStop::new();
+        assert_eq!(stop.stopped_by(), "Ctrl-C");
+        stop.terminate();
+        assert!(stop.input.is_triggered() && stop.now.is_triggered());
+        assert_eq!(stop.stopped_by(), "SIGTERM");
+        assert_eq!(capture.texts(), ["SIGTERM: stopping now."]);
+        let failure = stop.failure("not processed: 3");
+        assert_eq!(
+            (failure.message.as_str(), failure.exit_code),
+            ("stopped by SIGTERM; not processed: 3", 143)
+        );
+        let pressed = TwoStageStop::new();
+        pressed.press(Words::INPUT, 0);
+        pressed.press(Words::INPUT, 0);
+        assert_eq!(pressed.failure("x").exit_code, 130);
     }
 }
 

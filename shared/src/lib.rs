@@ -19,7 +19,8 @@
 //! - [`console`]: lines and numbers from stdin, async (`aioconsole.ainput`)
 //!   or blocking, with every bad line answered;
 //! - [`interrupt`]: Ctrl-C in two steps (finish the queue, then stop at
-//!   once), for tasks and threads alike;
+//!   once; SIGTERM is the second step at once), for tasks and threads
+//!   alike, and the items taken, said if the program ends before them;
 //! - [`process`]: worker processes that are copies of the lesson binary;
 //! - [`message`]: typed messages between them, one JSON line each;
 //! - [`progress`]: a progress bar on stderr for runs longer than a second,
@@ -140,7 +141,8 @@ pub mod __private {
 pub struct Failure {
     /// What went wrong, in words for the user.
     pub message: String,
-    /// The exit code: 1 for errors, 130 for a stop asked with Ctrl-C.
+    /// The exit code: 1 for errors, 130 for a stop asked with Ctrl-C, 143
+    /// with SIGTERM.
     pub exit_code: u8,
 }
 
@@ -153,6 +155,11 @@ impl Failure {
     /// Stopped by Ctrl-C (exit code 130, as shells report a SIGINT).
     pub fn interrupted(message: impl Into<String>) -> Failure {
         Failure { message: message.into(), exit_code: 130 }
+    }
+
+    /// Stopped by SIGTERM (exit code 143, as shells report it).
+    pub fn terminated(message: impl Into<String>) -> Failure {
+        Failure { message: message.into(), exit_code: 143 }
     }
 }
 

@@ -93,6 +93,7 @@
 use std::ffi::OsStr;
 use std::io::{self, BufRead, BufReader, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::PathBuf;
 use std::process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
 use std::sync::{Mutex, PoisonError, mpsc};
 
@@ -115,6 +116,8 @@ pub struct Worker {
     stdin: Option<ChildStdin>,
     stdout: Option<BufReader<ChildStdout>>,
     recorder: Recorder,
+    /// Where it writes files atomically: see [`Worker::writing_into`].
+    writes_into: Option<PathBuf>,
 }
 
 /// Starts this program again as a worker: `<this binary> <subcommand>
@@ -141,7 +144,7 @@ where
     let mut child = command.spawn()?;
     let stdin = child.stdin.take();
     let stdout = child.stdout.take().map(BufReader::new);
-    Ok(Worker { child, stdin, stdout, recorder })
+    Ok(Worker { child, stdin, stdout, recorder, writes_into: None })
 }
 
 /// Starts `command`'s process in a process group of its own (on Windows, a
@@ -184,9 +187,39 @@ pub fn at_exit(cleanup: impl FnOnce() + Send + 'static) {
     AT_EXIT.lock().unwrap_or_else(PoisonError::into_inner).push(Box::new(cleanup));
 }
 
-/// Runs the [`at_exit`] cleanups, newest first (each at most once, a panic in
-/// one does not stop the others), then ends the process with `code`.
+/// What a program has accepted and not finished: see
+/// [`report_unfinished_at_exit`].
+type Unfinished = Box<dyn Fn() -> Option<String> + Send>;
+
+static UNFINISHED: Mutex<Vec<Unfinished>> = Mutex::new(Vec::new());
+
+/// Registers `unfinished`, asked when the program ends through [`exit`]
+/// before its end: what it accepted and has not done, in words (`None` for
+/// nothing). [`exit`] says it on stderr and makes the exit code non-zero:
+/// work the user handed over is finished or reported, never dropped in
+/// silence. [`Pending`](crate::interrupt::Pending) registers its items here.
+pub fn report_unfinished_at_exit(unfinished: impl Fn() -> Option<String> + Send + 'static) {
+    UNFINISHED.lock().unwrap_or_else(PoisonError::into_inner).push(Box::new(unfinished));
+}
+
+/// Ends the process with `code`, before its end: says what is left undone
+/// ([`report_unfinished_at_exit`]; then a `code` of 0 becomes 1), removes
+/// the temporary files of writes cut short ([`crate::files`]), and runs the
+/// [`at_exit`] cleanups, newest first (each at most once, a panic in one
+/// does not stop the others).
 pub fn exit(code: i32) -> ! {
+    let mut code = code;
+    let reports = std::mem::take(&mut *UNFINISHED.lock().unwrap_or_else(PoisonError::into_inner));
+    for report in reports {
+        if let Ok(Some(left)) = catch_unwind(AssertUnwindSafe(report)) {
+            // Not `eprintln!`: a failed write there would come back here.
+            let _ = writeln!(io::stderr(), "error: ending early; {left}");
+            if code == 0 {
+                code = 1;
+            }
+        }
+    }
+    crate::files::remove_unfinished_writes();
     let cleanups = std::mem::take(&mut *AT_EXIT.lock().unwrap_or_else(PoisonError::into_inner));
     for cleanup in cleanups.into_iter().rev() {
         let _ = catch_unwind(AssertUnwindSafe(cleanup));
@@ -226,13 +259,29 @@ impl Worker {
         Lines { stdout: self.stdout.take(), recorder: self.recorder.clone() }
     }
 
+    /// Says that the worker writes files into `dir` with
+    /// [`write_atomically`](crate::files::write_atomically): once it has
+    /// exited, [`Worker::wait`] removes the temporary files it left there.
+    /// A worker killed half-way through a write (`kill -9`) cannot clean up
+    /// after itself; its parent, which outlives it, can.
+    pub fn writing_into(mut self, dir: impl Into<PathBuf>) -> Worker {
+        self.writes_into = Some(dir.into());
+        self
+    }
+
     /// Closes the worker's input and waits for it to exit. Call
     /// [`Worker::finish_input`] first for a clean end: without the goodbye,
     /// the worker takes the closed pipe for its parent's death and exits at
-    /// once with [`ORPHAN_EXIT_CODE`].
+    /// once with [`ORPHAN_EXIT_CODE`]. Then removes what a dead worker left
+    /// half-written (see [`Worker::writing_into`]).
     pub fn wait(mut self) -> io::Result<ExitStatus> {
         drop(self.stdin.take());
-        self.child.wait()
+        let status = self.child.wait()?;
+        if let Some(dir) = &self.writes_into {
+            // Best effort: the folder may be gone, and nothing is lost then.
+            let _ = crate::files::remove_left_by(dir, self.child.id());
+        }
+        Ok(status)
     }
 
     /// Whether it has exited, without waiting.
@@ -275,6 +324,20 @@ impl Iterator for Lines {
     }
 }
 
+/// The most messages a worker's reading thread holds for it, read from the
+/// pipe and not yet taken with [`Parent::recv`].
+///
+/// A bound, so that memory does not grow with what the parent sends: when a
+/// worker is slower than its parent (`pipe --tuned` sends batches of 4,096
+/// numbers faster than they are added up), an unbounded channel held every
+/// batch sent and not yet added: 586 MB at 100 million numbers (8 MB with
+/// the bound, in the same time). With the
+/// bound, the reading thread waits for room, the pipe fills, and the
+/// parent's next write waits: back-pressure through the pipe, as in a shell
+/// pipeline. While it waits for room, the thread does not read, so a dead
+/// parent is noticed once the worker has taken what is held.
+pub const MESSAGES_HELD: usize = 16;
+
 /// The parent, seen from a worker: the messages it sends.
 #[derive(Debug)]
 pub struct Parent {
@@ -286,7 +349,7 @@ impl Parent {
     /// before `#end` (the parent died, or was killed), this process exits
     /// at once with [`ORPHAN_EXIT_CODE`]: a worker never outlives its parent.
     pub fn connect() -> Parent {
-        let (sender, messages) = mpsc::channel();
+        let (sender, messages) = mpsc::sync_channel(MESSAGES_HELD);
         let spawned = std::thread::Builder::new().name("parent".into()).spawn(move || {
             let stdin = io::stdin().lock();
             for line in stdin.lines() {

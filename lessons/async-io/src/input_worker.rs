@@ -28,8 +28,9 @@
 //! - Files are written atomically ([`shared::files`]): nobody ever sees a
 //!   half-written `i.txt`; and off the runtime's thread, where the original's
 //!   `open()` blocks its event loop.
-//! - Bad lines get an answer; Ctrl-C stops input, and a second Ctrl-C stops
-//!   at once, reporting what was not done (see [`Report`]).
+//! - Bad lines get an answer; Ctrl-C stops input, and a second Ctrl-C (or
+//!   SIGTERM) stops at once, reporting what was not done (see [`Report`]);
+//!   so does an end forced by a closed stdout (`| head`).
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -95,7 +96,7 @@ pub async fn worker(
     while let Some(i) = queue.recv().await {
         let row = report.len();
         let processed = process(i, &out, &stop_now).instrument(span(row, format!("{i}.txt"))).await;
-        pending.done(); // before the report speaks, so that a Ctrl-C message is never behind it
+        pending.done_item(i); // before the report speaks, so that a Ctrl-C message is never behind it
         report.add(row, i, processed);
     }
     report
@@ -146,6 +147,9 @@ pub fn run(args: &Args) -> ExitCode {
             Failure::new(format!("cannot create the folder {}: {error}", args.out.display()))
         })?;
         let pending = Pending::new();
+        // Ended early (stdout closed by `| head`), it says which numbers it
+        // had taken and not finished, and exits non-zero.
+        pending.report_if_the_program_ends_early();
         let stop = TwoStageStop::on_ctrl_c({
             let pending = pending.clone();
             move || pending.get()
@@ -163,7 +167,7 @@ pub enum Processed {
     Written(PathBuf),
     /// Its file could not be written.
     Failed(PathBuf, io::Error),
-    /// A stop-now Ctrl-C came first; nothing was written.
+    /// A stop now (Ctrl-C twice, or SIGTERM) came first; nothing was written.
     Stopped,
 }
 
@@ -174,7 +178,7 @@ pub struct Report {
     pub written: Vec<PathBuf>,
     /// The numbers whose file could not be written.
     pub failed: Vec<u64>,
-    /// The numbers a stop-now Ctrl-C left undone.
+    /// The numbers a stop now (Ctrl-C twice, or SIGTERM) left undone.
     pub not_processed: Vec<u64>,
 }
 
@@ -210,10 +214,11 @@ impl Report {
     /// so that nothing is lost silently.
     pub fn finish(self, stop: &TwoStageStop) -> Result<(), Failure> {
         if stop.now.is_triggered() {
-            return Err(Failure::interrupted(if self.not_processed.is_empty() {
-                "stopped by Ctrl-C; every number had been processed".to_string()
+            // `stopped by Ctrl-C; …` (exit code 130) or `stopped by SIGTERM; …` (143).
+            return Err(stop.failure(if self.not_processed.is_empty() {
+                "every number had been processed".to_string()
             } else {
-                format!("stopped by Ctrl-C; not processed: {}", summary(&self.not_processed))
+                format!("not processed: {}", summary(&self.not_processed))
             }));
         }
         println!("Work ended");

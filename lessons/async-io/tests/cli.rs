@@ -483,6 +483,67 @@ mod ctrl_c {
         drop(stdin);
     }
 
+    /// SIGTERM is the second Ctrl-C in one step: the number in hand is
+    /// dropped, said on stderr, and the exit code is 143.
+    #[test]
+    fn sigterm_stops_at_once_and_says_what_was_not_done() {
+        let out = scratch("sigterm").join("out");
+        let (mut child, mut stdout, stderr) = start(&out, false);
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(b"0\n30\n").unwrap();
+        stdin.flush().unwrap();
+        stdout.wait_for("wrote", 1); // 0 is done, 30 is in hand
+        stdout.wait_for("Enter a number: 30", 1);
+        kill("-TERM", child.id());
+        let status = child.wait().unwrap();
+        let stderr = stderr.rest();
+        assert_eq!(status.code(), Some(143), "{stderr}");
+        assert!(stderr.contains("SIGTERM: stopping now."), "{stderr}");
+        assert!(stderr.contains("error: stopped by SIGTERM; not processed: 30\n"), "{stderr}");
+        assert!(!stdout.rest().contains("Work ended"), "no `Work ended` after a stop");
+        let mut left: Vec<_> =
+            std::fs::read_dir(&out).unwrap().map(|entry| entry.unwrap().file_name()).collect();
+        left.sort();
+        assert_eq!(left, ["0.txt"], "the finished one, and nothing whole or partial of 30");
+        drop(stdin);
+    }
+
+    /// `input-worker | head -1`: stdout closes while a number is in hand.
+    /// The program cannot say `Work ended`, so it says on stderr which
+    /// accepted numbers were not done, and exits 1 (it used to exit 0,
+    /// having written nothing).
+    #[test]
+    fn a_closed_stdout_reports_the_numbers_not_done() {
+        use std::io::{BufRead, BufReader};
+        let out = scratch("closed-stdout").join("out");
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("async-io"))
+            .arg("input-worker")
+            .arg("--out")
+            .arg(&out)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(b"0\n30\n").unwrap();
+        stdin.flush().unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut seen = String::new();
+        while !seen.contains("Enter a number: 30") || !seen.contains("wrote") {
+            assert_ne!(stdout.read_line(&mut seen).unwrap(), 0, "{seen}");
+        }
+        drop(stdout); // `head` has what it wanted, and goes
+        stdin.write_all(b"x\n").unwrap(); // input ends: the program prints again
+        drop(stdin);
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{stderr}");
+        assert_eq!(stderr, "error: ending early; not processed: 30\n");
+        let left: Vec<_> = std::fs::read_dir(&out).unwrap().map(|entry| entry.unwrap().file_name()).collect();
+        assert_eq!(left, ["0.txt"], "0 was finished; of 30, nothing whole or partial");
+    }
+
     #[test]
     fn two_quick_presses_are_two_presses() {
         let out = scratch("ctrl-c-quick").join("out");

@@ -129,6 +129,28 @@ fn event_loop_runs_count_on_both_loops_and_survives_a_panic() {
     assert!(broken.contains('░') && !broken.contains('█'), "{broken}");
 }
 
+/// The panic demonstration says the same whatever the learner's
+/// `RUST_BACKTRACE`: its own hook prints one line, no backtrace.
+#[test]
+fn the_panic_demonstration_does_not_depend_on_rust_backtrace() {
+    let stderr_with = |backtrace: Option<&str>| {
+        let mut command = coroutine();
+        command.arg("event-loop");
+        if let Some(value) = backtrace {
+            command.env("RUST_BACKTRACE", value);
+        }
+        output_of(&mut command).1
+    };
+    let plain = stderr_with(None);
+    assert_eq!(
+        plain,
+        "panic hook: a task panicked at lessons/coroutine/src/event_loop.rs:126: broken() gives up half-way\n"
+    );
+    for value in ["1", "full"] {
+        assert_eq!(stderr_with(Some(value)), plain, "RUST_BACKTRACE={value}");
+    }
+}
+
 #[test]
 fn bad_arguments_get_clap_errors_not_panics() {
     for bad in [&["no-such-example"][..], &["print-name", "extra"], &["hand-polled", "--pending", "3"]] {

@@ -9,10 +9,12 @@
 //! program in a new process. Rust has no interpreter to copy, so a child is
 //! this program started again with a hidden subcommand
 //! (`continents-child [CONTINENT]`), whose default argument is `Asia`, as
-//! `print_func`'s is. A child's stdout is a pipe to its parent, so the child
-//! does not write to the terminal: it sends its line as a typed message
-//! ([`Said`]) and the parent prints it, with the child's pid, in the child's
-//! color.
+//! `print_func`'s is. The child prints its own line, with its pid, as the
+//! original's children do. Its stdout is a pipe to the parent (which also
+//! carries its chart bars), and the parent passes each line on the moment
+//! it arrives ([`Child::start_printing`]): the lines come out in the order
+//! the children printed them, which is not always the order they were
+//! started in.
 //!
 //! What the port adds: the original starts and joins the children and never
 //! looks at how they ended. Here the parent reports any child that failed,
@@ -21,11 +23,11 @@
 use std::io;
 use std::process::ExitCode;
 
-use serde::{Deserialize, Serialize};
 use shared::cli::{NoInstantArg, TimelineArg};
+use shared::process::Parent;
 use shared::{Failure, Options, println, span};
 
-use crate::message::{self, Child, Joined};
+use crate::message::{self, Child, Joined, Printing};
 
 /// The hidden subcommand a child runs.
 pub const CHILD: &str = "continents-child";
@@ -57,50 +59,49 @@ pub struct ChildArgs {
     pub row: usize,
 }
 
-/// What a child tells its parent.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Said {
-    /// The line `print_func` prints.
-    pub line: String,
-    /// The child's own process id, as it sees it.
-    pub pid: u32,
-}
-
 // ANCHOR: port
-/// `def print_func(continent='Asia')`, run in the child: its line goes to
-/// the parent, which prints it.
-pub fn print_func(continent: &str) -> io::Result<()> {
-    let line = format!("The name of continent is : {continent}");
-    message::reply(&Said { line, pid: std::process::id() })
+/// `def print_func(continent='Asia')`, run in the child: it prints its line
+/// (with its pid, to show that it is another process).
+pub fn print_func(continent: &str) {
+    println!("The name of continent is : {continent} (pid {})", std::process::id());
 }
 
 /// `if __name__ == "__main__":`, in the parent: start four children, then
-/// join them all.
-pub fn main() -> io::Result<Vec<Joined<Said>>> {
+/// join them all. Their lines come out as they print them.
+pub fn main() -> io::Result<Vec<Joined<String>>> {
     let names = ["America", "Europe", "Africa"];
     let mut procs = Vec::new();
-    let proc = Child::start(CHILD, ["--row", "0"])?; // without any argument: Asia
+    let proc = Child::start_printing(CHILD, ["--row", "0"])?; // without any argument: Asia
     procs.push(proc);
     for (row, name) in (1..).zip(names) {
-        let proc = Child::start(CHILD, [name, "--row", &row.to_string()])?; // with an argument
+        let proc = Child::start_printing(CHILD, [name, "--row", &row.to_string()])?; // with an argument
         procs.push(proc);
     }
     // complete the processes
-    Ok(procs.into_iter().map(Child::join).collect())
+    Ok(procs.into_iter().map(Printing::join).collect())
 }
 // ANCHOR_END: port
 
-/// The child's side: `print_func` in its span, under its own launcher.
+/// The child's side: `print_func` in its span (so in its row's color),
+/// under its own launcher.
 pub fn run_child(args: &ChildArgs) -> ExitCode {
+    // With a chart to draw, the bar ends once the parent has passed the
+    // line on (`message::PASSED_ON`). Started by hand, nobody would answer.
+    let charted = std::env::var_os(shared::process::TIMELINE_ORIGIN_VAR).is_some();
     shared::run_blocking(Options::new(), || {
-        span(args.row, format!("print_func({})", args.continent))
-            .in_scope(|| print_func(&args.continent))
-            .map_err(|error| Failure::new(format!("cannot answer the parent: {error}")))
+        let parent = charted.then(Parent::connect);
+        span(args.row, format!("print_func({})", args.continent)).in_scope(|| {
+            print_func(&args.continent);
+            if let Some(parent) = &parent {
+                parent.recv(); // the line is out
+            }
+        });
+        Ok(())
     })
 }
 
-/// Runs the example: the children's lines, each in its child's color, then
-/// any child that failed.
+/// Runs the example: the children's lines, each in its child's color, as
+/// they come, then any child that failed.
 pub fn run(args: &Args) -> ExitCode {
     if let Err(code) = args.no_instant.refuse(NO_INSTANT) {
         return code;
@@ -108,14 +109,8 @@ pub fn run(args: &Args) -> ExitCode {
     shared::run_blocking(Options::new().footer("continents executed in").timeline(args.timeline), || {
         let children =
             main().map_err(|error| Failure::new(format!("cannot start a child process: {error}")))?;
-        let outcome = message::report(&children);
+        let outcome = message::report_failures(&children);
         println!("The parent (pid {}) joined its {} children.", std::process::id(), children.len());
         outcome
     })
-}
-
-impl std::fmt::Display for Said {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} (pid {})", self.line, self.pid)
-    }
 }

@@ -24,7 +24,7 @@
 //!   spins: the parent waits for messages, and knows which number each worker
 //!   holds until the worker says it is done.
 //! - Then the original calls `worker_process.terminate()`, which kills the
-//!   worker in the middle of the number it holds: that file is never written.
+//!   worker in the middle of the number it holds: that number is never finished.
 //!   Here the parent tells each worker that no more numbers will come (the
 //!   `#end` line), and each finishes its number and exits by itself.
 //! - A worker that dies anyway (`kill -9`) is noticed (its pipe closes), the
@@ -32,8 +32,10 @@
 //!   worker; a number that two workers died on is given up and listed at the
 //!   end, with exit code 1.
 //! - Files are written atomically ([`shared::files`]), so nobody ever sees a
-//!   half-written `i.txt`; bad lines get an answer; Ctrl-C once finishes the
-//!   queue, twice stops at once and lists what was not done.
+//!   half-written `i.txt`, and a worker killed while writing leaves no
+//!   temporary file: the parent removes it. Bad lines get an answer; Ctrl-C
+//!   once finishes the queue, twice (or SIGTERM) stops at once and lists what
+//!   was not done, and so does an end forced by a closed stdout (`| head`).
 
 use std::collections::{BTreeMap, VecDeque};
 use std::io;
@@ -271,6 +273,9 @@ pub fn run(args: &Args) -> ExitCode {
             .map_err(|error| Failure::new(format!("cannot start a worker process: {error}")))?
             .terminating(args.terminate);
         let pending = Pending::new();
+        // Ended early (stdout closed by `| head`), it says which numbers it
+        // had taken and not finished, and exits non-zero.
+        pending.report_if_the_program_ends_early();
         let stop = TwoStageStop::on_ctrl_c({
             let pending = pending.clone();
             move || pending.get()
@@ -360,7 +365,9 @@ impl Pool {
             "--row".into(),
             row.to_string().into(),
         ];
-        let mut worker = spawn_worker(CHILD, args)?;
+        // A worker killed half-way through a write leaves a temporary file;
+        // `writing_into` has the pool remove it once the worker is gone.
+        let mut worker = spawn_worker(CHILD, args)?.writing_into(&self.out);
         let lines = worker.lines();
         let events = self.sender.clone();
         let reader = std::thread::Builder::new().name(format!("worker {row}")).spawn(move || {
@@ -416,17 +423,19 @@ impl Pool {
                     stopping = true;
                     for item in queue.drain(..) {
                         report.not_processed.push(item.i);
-                        pending.done();
+                        pending.done_item(item.i);
                     }
                     self.stop_all();
                 }
                 Some(event) = self.events.recv() => {
                     self.handle(event, &mut queue, &mut report, &pending, stopping).await;
                 }
-                number = numbers.recv(), if input_open => match number {
+                // Taken only while the queue has room: a file piped in then
+                // waits in the channel, and the console waits for room.
+                number = numbers.recv(), if input_open && queue.len() < QUEUE_LIMIT => match number {
                     Some(i) if stopping => {
                         report.not_processed.push(i);
-                        pending.done();
+                        pending.done_item(i);
                     }
                     Some(i) => queue.push_back(Item { i, attempts: 0 }),
                     None => input_open = false,
@@ -451,7 +460,7 @@ impl Pool {
                             // Nobody is left to do them: say so rather than wait forever.
                             for item in queue.drain(..) {
                                 report.lost.push(item.i);
-                                pending.done();
+                                pending.done_item(item.i);
                             }
                         }
                         return;
@@ -489,7 +498,7 @@ impl Pool {
                     Ok(processed) if Some(processed.number()) == held => {
                         slot.holding = None;
                         // Done before it is said, so that a Ctrl-C message is never behind.
-                        pending.done();
+                        pending.done_item(processed.number());
                         self.announce(row, &processed);
                         report.add(processed);
                     }
@@ -520,13 +529,15 @@ impl Pool {
                 };
                 let i = item.i;
                 if slot.terminated {
-                    pending.done();
+                    pending.done_item(i);
+                    // Said of the number it held, not of `{i}.txt`: an
+                    // earlier `{i}` may have written that file already.
                     eprintln!(
-                        "Worker {row} (pid {pid}) was terminated ({status}) holding {i}: {i}.txt is never written."
+                        "Worker {row} (pid {pid}) was terminated ({status}) holding {i}, before finishing it."
                     );
                     report.terminated.push(i);
                 } else if stopping {
-                    pending.done();
+                    pending.done_item(i);
                     eprintln!("Worker {row} (pid {pid}) ended ({status}) holding {i}.");
                     report.not_processed.push(i);
                 } else if item.attempts < MAX_ATTEMPTS {
@@ -535,7 +546,7 @@ impl Pool {
                     );
                     queue.push_front(item);
                 } else {
-                    pending.done();
+                    pending.done_item(i);
                     eprintln!(
                         "Worker {row} (pid {pid}) died ({status}) holding {i}; {} died on {i}: giving it up.",
                         shared::timing::plural(item.attempts, "worker", "workers")
@@ -618,7 +629,7 @@ pub struct Report {
     pub written: Vec<PathBuf>,
     /// The numbers whose file could not be written.
     pub failed: Vec<u64>,
-    /// The numbers a stop-now Ctrl-C left undone.
+    /// The numbers a stop now (Ctrl-C twice, or SIGTERM) left undone.
     pub not_processed: Vec<u64>,
     /// The numbers given up: workers kept dying on them, or none could start.
     pub lost: Vec<u64>,
@@ -654,11 +665,12 @@ impl Report {
             problems.insert(
                 0,
                 match not_processed.is_empty() {
-                    true => "stopped by Ctrl-C; every number had been processed".to_string(),
-                    false => format!("stopped by Ctrl-C; not processed: {}", summary(&not_processed)),
+                    true => "every number had been processed".to_string(),
+                    false => format!("not processed: {}", summary(&not_processed)),
                 },
             );
-            return Err(Failure::interrupted(problems.join("; ")));
+            // `stopped by Ctrl-C; …` (exit code 130) or `stopped by SIGTERM; …` (143).
+            return Err(stop.failure(problems.join("; ")));
         }
         println!("Work ended");
         match problems.is_empty() {

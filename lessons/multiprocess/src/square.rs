@@ -11,8 +11,13 @@
 //! its parent, and the parent prints the pids **and** the results.
 //!
 //! `square N…` squares other numbers, one child each (at most
-//! [`MAX_CHILDREN`]): the benchmark starts a hundred.
+//! [`MAX_CHILDREN`]): the benchmark starts a hundred. At most [`AT_ONCE`]
+//! run at the same time: each running child holds two of the parent's open
+//! files (its pipes), and a process may have only so many open (`ulimit
+//! -n`: 256 by default on macOS, 1024 on most Linux). Past that, the parent
+//! joins the oldest child before it starts the next: join as you go.
 
+use std::collections::VecDeque;
 use std::io;
 use std::process::ExitCode;
 
@@ -28,10 +33,15 @@ pub const CHILD: &str = "square-child";
 /// The most numbers, so the most child processes, one run starts.
 pub const MAX_CHILDREN: usize = 1000;
 
+/// The most children running at once: their 200 pipes fit under an
+/// open-file limit of 256 (see the module docs).
+pub const AT_ONCE: usize = 100;
+
 /// Flags of `square`.
 #[derive(clap::Args, Clone, Debug, PartialEq, Eq)]
 pub struct Args {
-    /// The numbers to square, one child process each.
+    /// The numbers to square, one child process each (at most 1000; at most
+    /// 100 run at once, so that their pipes fit an open-file limit of 256).
     #[arg(value_name = "N", default_values_t = [2, 4], num_args = 1..=MAX_CHILDREN)]
     pub numbers: Vec<u32>,
 
@@ -75,11 +85,26 @@ pub fn square(n: u32) -> u64 {
 /// The notebook's cells for any numbers: start a child per number, join
 /// them all, and keep what each one sent.
 pub fn main(numbers: &[u32]) -> io::Result<Vec<Joined<Squared>>> {
-    let mut procs = Vec::new();
+    let mut procs = VecDeque::new();
+    let mut joined = Vec::new();
     for (row, n) in numbers.iter().enumerate() {
-        procs.push(Child::start(CHILD, [n.to_string(), "--row".into(), row.to_string()])?); // p.start()
+        let args = [n.to_string(), "--row".into(), row.to_string()];
+        if procs.len() == AT_ONCE {
+            joined.extend(procs.pop_front().map(Child::join)); // New! join as you go
+        }
+        let proc = loop {
+            match Child::start(CHILD, &args) {
+                Ok(proc) => break proc, // p.start()
+                // New! No room for one more (open files, processes): wait
+                // for the oldest to end, then try again.
+                Err(_) if !procs.is_empty() => joined.extend(procs.pop_front().map(Child::join)),
+                Err(error) => return Err(error),
+            }
+        };
+        procs.push_back(proc);
     }
-    Ok(procs.into_iter().map(Child::join).collect()) // p.join()
+    joined.extend(procs.into_iter().map(Child::join)); // p.join()
+    Ok(joined)
 }
 
 /// The child's answer: `square(n)`, sent to the parent.

@@ -98,7 +98,10 @@ fn continents_prints_four_continents_from_four_other_processes() {
         .iter()
         .map(|line| line["The name of continent is : ".len()..].split(' ').next().unwrap())
         .collect();
-    assert_eq!(continents, ["Asia", "America", "Europe", "Africa"], "{stdout}");
+    // In the order the children printed them: any order of the four.
+    let mut sorted = continents.clone();
+    sorted.sort();
+    assert_eq!(sorted, ["Africa", "America", "Asia", "Europe"], "{stdout}");
     // Four children, four pids, none of them the parent's.
     let children: Vec<u32> = said.iter().flat_map(|line| pids_in(line)).collect();
     let parent = pids_in(stdout.lines().rev().nth(1).unwrap());
@@ -121,6 +124,63 @@ fn the_children_draw_their_bars_on_the_parents_chart() {
         labels,
         ["print_func(Asia)", "print_func(America)", "print_func(Europe)", "print_func(Africa)"]
     );
+}
+
+/// The children print their own lines, so the lines come out in the order
+/// the chart shows the children ran in, not always in the order they were
+/// started (which is how the parent used to print them). Each child's bar
+/// ends only once the parent has passed its line on (`PASSED_ON`), so a
+/// line printed before another cannot come from a bar that starts after
+/// the other's has ended, however busy the machine: one column of slack,
+/// for rounding.
+#[test]
+fn continents_lines_come_in_the_order_the_children_ran() {
+    for _ in 0..3 {
+        let stdout = stdout_of(multiprocess().args(["continents", "--timeline"]).env("COLUMNS", "200"));
+        let printed: Vec<String> =
+            lines_where(&stdout, |line| line.starts_with("The name of continent is : "))
+                .iter()
+                .map(|line| {
+                    line["The name of continent is : ".len()..].split(' ').next().unwrap().to_string()
+                })
+                .collect();
+        // Each child's bar, first and last column: its line was printed
+        // somewhere in between.
+        let bar = |continent: &str| {
+            let row =
+                stdout.lines().find(|line| line.starts_with(&format!("print_func({continent})"))).unwrap();
+            let cells: Vec<char> = row.split('│').nth(1).unwrap().chars().collect();
+            let first = cells.iter().position(|&cell| cell == '█').unwrap();
+            (first, cells.iter().rposition(|&cell| cell == '█').unwrap())
+        };
+        let bars: Vec<(usize, usize)> = printed.iter().map(|continent| bar(continent)).collect();
+        assert!(bars.windows(2).all(|pair| pair[0].0 <= pair[1].1 + 1), "{bars:?}\n{stdout}");
+    }
+}
+
+/// Each running child holds two of the parent's open files: under macOS's
+/// default limit of 256, 300 children at once did not fit ("Too many open
+/// files"). The parent joins as it goes; even 64 open files are enough.
+#[cfg(unix)]
+#[test]
+fn square_starts_hundreds_of_children_under_a_small_open_file_limit() {
+    let numbers: Vec<String> = (1..=300).map(|n| n.to_string()).collect();
+    for limit in ["256", "64"] {
+        let output = std::process::Command::new("sh")
+            .args(["-c", &format!("ulimit -n {limit} && exec \"$0\" \"$@\"")])
+            .arg(assert_cmd::cargo::cargo_bin("multiprocess"))
+            .arg("square")
+            .args(&numbers)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "ulimit -n {limit}: {stderr}");
+        assert_eq!(lines_where(&stdout, |line| line.contains(": square(")).len(), 300, "{stdout}");
+        assert!(stdout.contains("square(300) = 90000\n"), "{stdout}");
+        assert!(stdout.contains("joined 300 children."), "{stdout}");
+    }
 }
 
 #[test]
@@ -308,12 +368,33 @@ fn terminate_as_the_original_does_loses_the_number_in_hand() {
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(
-        stderr.contains("was terminated (signal: 9 (SIGKILL)) holding 2: 2.txt is never written")
+        stderr.contains("was terminated (signal: 9 (SIGKILL)) holding 2, before finishing it.")
             || cfg!(not(unix)),
         "{stderr}"
     );
     assert!(stderr.contains("error: killed half-way by terminate(): 2"), "{stderr}");
     assert!(files_in(&out).is_empty(), "{:?}", files_in(&out));
+}
+
+/// `--terminate` speaks of the number it killed, not of its file: here an
+/// earlier `1` wrote `1.txt`, and the second `1` is the one lost.
+#[test]
+fn terminate_names_the_number_lost_not_a_file_an_earlier_one_wrote() {
+    let out = scratch("iw-terminate-twice").join("out");
+    let output = multiprocess()
+        .args(["input-worker", "--terminate", "--out"])
+        .arg(&out)
+        .write_stdin("1\n1\nx\n")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stdout.contains("Worker 1: slept 1 s, wrote"), "{stdout}");
+    assert_eq!(files_in(&out), ["1.txt"], "the first 1 wrote it");
+    assert!(!stderr.contains("never written"), "{stderr}");
+    assert!(stderr.contains("holding 1, before finishing it.") || cfg!(not(unix)), "{stderr}");
+    assert!(stderr.contains("error: killed half-way by terminate(): 1"), "{stderr}");
 }
 
 #[test]
@@ -543,5 +624,91 @@ mod signals {
         assert!(!stdout.contains("Work ended"), "no `Work ended` after a stop");
         assert!(files_in(&out).is_empty(), "no file, whole or partial");
         assert!(workers.iter().all(|&pid| !alive(pid)), "the workers ended: {workers:?}");
+    }
+    /// `kill -9` on a worker half-way through writing leaves its temporary
+    /// file (`.30.txt.<pid>-0.tmp`); the parent removes it once the worker is
+    /// gone. The temporary is planted by the test, so that the kill does not
+    /// have to land inside the write's microseconds.
+    #[test]
+    fn the_parent_removes_what_a_killed_worker_left_half_written() {
+        let out = scratch("kill-mid-write").join("out");
+        let mut run = start(&out, 1);
+        let first = run.worker_pids(1)[0];
+        run.type_line("30");
+        run.stdout.wait_for("Worker 1 takes 30", 1);
+        let left = out.join(format!(".30.txt.{first}-0.tmp"));
+        std::fs::write(&left, "Hel").unwrap();
+        let someone_elses = out.join(".30.txt.1-0.tmp");
+        std::fs::write(&someone_elses, "Hel").unwrap();
+        signal("-9", first);
+        run.stderr.wait_for("goes back to the queue", 1);
+        run.worker_pids(2); // the replacement started, after the dead one was waited for
+        assert!(!left.exists(), "{:?}", files_in(&out));
+        assert!(someone_elses.exists(), "only the dead worker's own are removed");
+        std::fs::remove_file(someone_elses).unwrap();
+        signal("-TERM", run.child.id());
+        run.child.wait().unwrap();
+        assert!(files_in(&out).is_empty(), "{:?}", files_in(&out));
+    }
+
+    /// SIGTERM is the second Ctrl-C in one step: every number held or
+    /// queued is listed as not processed, exit code 143, no file.
+    #[test]
+    fn sigterm_stops_at_once_and_lists_every_number_held() {
+        let out = scratch("sigterm").join("out");
+        let mut run = start(&out, 2);
+        let workers = run.worker_pids(2);
+        run.type_line("30");
+        run.type_line("40");
+        run.type_line("50"); // queued: both workers are busy
+        run.stdout.wait_for("Worker 2 takes 40", 1);
+        signal("-TERM", run.child.id());
+        let status = run.child.wait().unwrap();
+        let stderr = run.stderr.rest();
+        assert_eq!(status.code(), Some(143), "{stderr}");
+        assert!(stderr.contains("SIGTERM: stopping now."), "{stderr}");
+        let listed = stderr.split("stopped by SIGTERM; not processed: ").nth(1).expect(&stderr);
+        let mut listed: Vec<&str> = listed.lines().next().unwrap().split(", ").collect();
+        listed.sort();
+        assert_eq!(listed, ["30", "40", "50"], "{stderr}");
+        assert!(!run.stdout.rest().contains("Work ended"), "no `Work ended` after a stop");
+        assert!(files_in(&out).is_empty(), "no file, whole or partial");
+        assert!(workers.iter().all(|&pid| !alive(pid)), "the workers ended: {workers:?}");
+    }
+
+    /// `input-worker | head -1`: stdout closes while a worker holds a
+    /// number. The parent says on stderr which accepted numbers were not
+    /// done, and exits 1 (it used to exit 0, having written nothing); its
+    /// worker, orphaned, leaves no temporary file.
+    #[test]
+    fn a_closed_stdout_reports_the_numbers_not_done() {
+        use std::io::{BufRead, BufReader};
+        let out = scratch("closed-stdout").join("out");
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("multiprocess"))
+            .args(["input-worker", "--out"])
+            .arg(&out)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(b"0\n30\n").unwrap();
+        stdin.flush().unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut seen = String::new();
+        while !seen.contains("Worker 1 takes 30") {
+            assert_ne!(stdout.read_line(&mut seen).unwrap(), 0, "{seen}");
+        }
+        let worker = pids_in(seen.lines().find(|line| line.contains(" started (pid ")).unwrap())[0];
+        drop(stdout); // `head` has what it wanted, and goes
+        stdin.write_all(b"x\n").unwrap(); // input ends: the program prints again
+        drop(stdin);
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{stderr}");
+        assert_eq!(stderr, "error: ending early; not processed: 30\n");
+        assert_all_gone_within(&[worker], Duration::from_secs(10));
+        assert_eq!(files_in(&out), ["0.txt"], "0 was finished; of 30, nothing whole or partial");
     }
 }

@@ -57,7 +57,7 @@ use tokio::task::JoinError;
 use tokio::time::Instant;
 
 use crate::asyncq_tuned;
-use crate::plan::{Plan, QueueArgs, SleepRange, Totals, longest_wait, rate};
+use crate::plan::{BACKLOG_LIMIT, Plan, QueueArgs, SleepRange, Totals, longest_wait, rate};
 
 /// Flags of `asyncq`.
 #[derive(clap::Args, Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -177,7 +177,9 @@ pub async fn main(plan: Plan) -> Result<Totals, JoinError> {
 pub fn queue<T>(capacity: Option<usize>) -> (Sender<T>, Receiver<T>) {
     match capacity {
         Some(capacity) => async_channel::bounded(capacity),
-        None => async_channel::unbounded(),
+        // New! `asyncio.Queue()` has no limit, and its backlog can fill
+        // memory; this one has a limit nobody watching gets near.
+        None => async_channel::bounded(BACKLOG_LIMIT),
     }
 }
 // ANCHOR_END: port
@@ -286,4 +288,19 @@ pub fn run(args: &Args) -> ExitCode {
         }
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// No flag makes the backlog grow with the item count: without
+    /// `--capacity`, the queue still has a limit (it had none).
+    #[test]
+    fn a_queue_without_capacity_still_has_a_limit() {
+        let (sender, _receiver) = queue::<u8>(None);
+        assert_eq!(sender.capacity(), Some(BACKLOG_LIMIT));
+        let (sender, _receiver) = queue::<u8>(Some(3));
+        assert_eq!(sender.capacity(), Some(3));
+    }
 }

@@ -19,6 +19,17 @@ pub const MAX_SLEEP: u64 = 3600;
 /// The largest `--capacity`.
 pub const MAX_CAPACITY: u32 = 1_000_000;
 
+/// The most items the queue holds when `--capacity` sets no limit.
+///
+/// The original's `asyncio.Queue()` has none: it holds every item made and
+/// not yet taken. With many producers and one consumer that backlog grows
+/// with the item count (`-p 1000 -c 1 --items-per-producer 10000` reached
+/// 790 MB), and the flags allow a million times more. A person watching
+/// never gets near this limit; producers that outrun their consumers wait
+/// here for room (back-pressure) instead of filling memory. Why not more: a
+/// bounded channel allocates its room up front.
+pub const BACKLOG_LIMIT: usize = 10_000;
+
 /// The most items one producer may be told to put (`--items-per-producer`).
 pub const MAX_ITEMS_PER_PRODUCER: u32 = 10_000_000;
 
@@ -40,7 +51,9 @@ pub struct QueueArgs {
           value_parser = value_parser!(u32).range(0..=MAX_TASKS as i64))]
     pub ncon: u32,
 
-    /// Hold at most N items: a producer then waits for room (default: no limit).
+    /// Hold at most N items: a producer then waits for room (default: no limit
+    /// short of 10,000, so that producers that outrun the consumers cannot
+    /// fill memory).
     #[arg(long, value_name = "N", value_parser = value_parser!(u32).range(1..=MAX_CAPACITY as i64))]
     pub capacity: Option<u32>,
 
@@ -104,7 +117,7 @@ pub struct Plan {
     pub nprod: usize,
     /// How many consumers.
     pub ncon: usize,
-    /// The queue's limit; `None` for no limit.
+    /// The queue's limit; `None` for none asked, which is [`BACKLOG_LIMIT`].
     pub capacity: Option<usize>,
     /// How long each task sleeps before each put or get.
     pub sleep: SleepRange,

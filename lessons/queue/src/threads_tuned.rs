@@ -73,7 +73,7 @@ fn consume(q: Receiver<Item>, plan: Plan, mut rng: Rng) -> (u64, Duration) {
 pub fn main(plan: Plan) -> Result<(Totals, Duration), Failure> {
     let (sender, receiver) = match plan.capacity {
         Some(capacity) => crossbeam_channel::bounded(capacity),
-        None => crossbeam_channel::unbounded(),
+        None => crossbeam_channel::bounded(crate::plan::BACKLOG_LIMIT), // see `asyncq::queue`
     };
     std::thread::scope(|scope| {
         let mut consumers = Vec::new();

@@ -31,6 +31,13 @@
 //! atomic; the pair is not, and updates are lost as they are in Python. The
 //! fixes make the read and the write one step: [`increment_atomic`]
 //! (`fetch_add`) or [`increment_locked`] (a `Mutex` held across both).
+//!
+//! A race condition can hide. An optimized build may fuse the load and the
+//! store into one instruction, whose window is too short to hit often, so
+//! the racy version keeps them apart with `std::hint::black_box`; and two
+//! threads that never run at the same moment (one core, a busy machine, a
+//! run shorter than a thread's start) have nobody to race with. No update
+//! lost in one run proves nothing.
 
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -78,6 +85,12 @@ pub struct Args {
 pub fn increment_racy(counter: &AtomicU64, increments: u64) {
     for _ in 0..increments {
         let value = counter.load(Ordering::Relaxed);
+        // Keeps the load and the store two instructions. Without it, an
+        // optimized build may fuse them into one (`inc [counter]` on x86):
+        // still not atomic, but its window is so short that a run often
+        // loses nothing, and the bug hides. `black_box` makes the compiler
+        // treat `value` as unknown, so it must load, add and store apart.
+        let value = std::hint::black_box(value);
         counter.store(value + 1, Ordering::Relaxed); // WRONG: the value may be stale by now
     }
 }

@@ -33,6 +33,27 @@ fn load_then_store_never_counts_more_than_was_added() {
     assert_eq!(counter.into_inner(), 10_000);
 }
 
+/// In an optimized build the racy version still loses updates: its load
+/// and store stay two instructions (`black_box`). Only meaningful in
+/// release: `cargo test --release -p threading --test library`. A guard,
+/// not a proof of the fix: the fused `inc` of the old build lost updates
+/// too when two threads did overlap for this long; what it lost was the
+/// overlap in short runs (see the module docs), which no test can force. A
+/// run may lose nothing if the two threads never ran at once (a busy
+/// machine), so it asks for most of five runs, not all.
+#[cfg(not(debug_assertions))]
+#[test]
+fn an_optimized_build_still_loses_updates() {
+    let losing_runs = (0..5)
+        .filter(|_| {
+            let counter = AtomicU64::new(0);
+            race::on_threads(&counter, 2, 10_000_000, race::increment_racy).unwrap();
+            counter.into_inner() < 20_000_000
+        })
+        .count();
+    assert!(losing_runs >= 3, "{losing_runs} of 5 runs lost updates: were the load and store fused?");
+}
+
 #[test]
 fn each_thread_of_a_race_has_its_row_on_the_chart() {
     let recording = Recording::start(Clock::Real);
