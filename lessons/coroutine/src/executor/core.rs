@@ -1,0 +1,235 @@
+// ANCHOR: core
+//! # The loop itself: tasks, a ready queue, wakers, a timer heap
+//!
+//! The part of the home-made event loop that decides what runs when, whole
+//! in one file. [`Core::spawn`] boxes a future as a task and queues its
+//! number; [`Core::block_on`] is the loop: each turn it polls the tasks that
+//! are ready, wakes those whose timers are due, and, when nothing is ready,
+//! parks the thread until the next deadline. What a loop needs besides
+//! (`sleep`, join handles, caught panics, counters, closing) is built on
+//! this core from outside, in `executor.rs`.
+
+use std::cell::{Cell, RefCell};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, VecDeque};
+use std::future::Future;
+use std::pin::{Pin, pin};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::task::{Context, Poll, Wake, Waker};
+use std::thread::{self, Thread};
+use std::time::{Duration, Instant};
+
+/// A task's number, unique within its loop, in spawn order (the first is 1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TaskId(pub(super) u64);
+
+/// The number of the future given to `block_on`: woken like a task, polled apart.
+const MAIN: TaskId = TaskId(0);
+
+/// What the loop tells whoever made it, to be counted there.
+pub enum Event {
+    /// This many timers reached their deadline and woke their tasks.
+    TimersFired(usize),
+    /// The thread was parked this long, with nothing to run.
+    Parked(Duration),
+}
+
+/// A single-threaded event loop: a task table, a ready queue, a timer heap.
+pub struct Core {
+    /// Every task spawned and not finished. A task is taken out while it
+    /// is polled, so that it can spawn others meanwhile.
+    tasks: RefCell<HashMap<TaskId, Task>>,
+    next_task: Cell<u64>,
+    /// Numbers of the tasks to poll next, shared with their wakers.
+    ready: Arc<ReadyQueue>,
+    /// `(deadline, timer)` soonest first (the timer set first among equals),
+    /// and the waker of each timer still waiting. A timer given up early
+    /// stays in the heap until it comes up, and is skipped then.
+    timers: RefCell<(BinaryHeap<Reverse<(Instant, u64)>>, HashMap<u64, Waker>)>,
+    /// Hears what the loop does.
+    watch: Box<dyn Fn(Event)>,
+}
+
+/// A spawned future, boxed so that tasks of every type fit one table and
+/// pinned because an `async` block may point into itself; and its waker.
+struct Task {
+    future: Pin<Box<dyn Future<Output = ()>>>,
+    waker: Arc<TaskWaker>,
+}
+
+/// What wakers on any thread share with the loop: hence a `Mutex` here.
+struct ReadyQueue {
+    queue: Mutex<VecDeque<TaskId>>,
+    /// The loop's thread, to unpark when a task is woken.
+    thread: Thread,
+}
+
+impl ReadyQueue {
+    fn lock(&self) -> MutexGuard<'_, VecDeque<TaskId>> {
+        // Nothing is left half-done under this lock if a thread panics with it.
+        self.queue.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+// ANCHOR: waker
+/// A task's waker: its number, and the queue to put it in.
+struct TaskWaker {
+    task: TaskId,
+    /// Set while the task is queued: woken twice before it runs, it runs once.
+    queued: AtomicBool,
+    ready: Arc<ReadyQueue>,
+}
+
+impl Wake for TaskWaker {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        if !self.queued.swap(true, Ordering::AcqRel) {
+            self.ready.lock().push_back(self.task);
+            self.ready.thread.unpark(); // from the loop's own thread: its next park returns at once
+        }
+    }
+}
+// ANCHOR_END: waker
+
+/// Timer numbers, unique across every loop: a sleep polled on one loop can
+/// never cancel a timer of another.
+static NEXT_TIMER: AtomicU64 = AtomicU64::new(1);
+
+impl Core {
+    /// A loop for this thread, with nothing to run; `watch` hears what it does.
+    pub fn new(watch: impl Fn(Event) + 'static) -> Core {
+        let ready = Arc::new(ReadyQueue { queue: Mutex::default(), thread: thread::current() });
+        let (tasks, timers) = (RefCell::default(), RefCell::default());
+        Core { tasks, next_task: Cell::new(1), ready, timers, watch: Box::new(watch) }
+    }
+
+    /// Makes `future` a task and queues its first poll; none of it runs yet.
+    pub fn spawn(&self, future: impl Future<Output = ()> + 'static) -> TaskId {
+        let task = TaskId(self.next_task.replace(self.next_task.get() + 1));
+        let waker = self.waker(task);
+        self.tasks.borrow_mut().insert(task, Task { future: Box::pin(future), waker: Arc::clone(&waker) });
+        waker.wake(); // queued as if woken
+        task
+    }
+
+    fn waker(&self, task: TaskId) -> Arc<TaskWaker> {
+        Arc::new(TaskWaker { task, queued: AtomicBool::new(false), ready: Arc::clone(&self.ready) })
+    }
+
+    // ANCHOR: block_on
+    /// Runs the loop until `future` is done, and returns its output.
+    pub fn block_on<F: Future>(&self, future: F) -> F::Output {
+        let mut future = pin!(future);
+        let main = self.waker(MAIN);
+        main.wake_by_ref(); // its first poll
+        loop {
+            // One turn: the tasks ready now. Those woken meanwhile wait for
+            // the next turn, so that timers fire even while tasks keep
+            // waking each other.
+            let ready_now = self.ready.lock().len();
+            for _ in 0..ready_now {
+                let Some(task) = self.ready.lock().pop_front() else { break };
+                if task != MAIN {
+                    self.poll_task(task);
+                    continue;
+                }
+                main.queued.store(false, Ordering::Release);
+                let waker = Waker::from(Arc::clone(&main));
+                if let Poll::Ready(output) = future.as_mut().poll(&mut Context::from_waker(&waker)) {
+                    return output;
+                }
+            }
+            self.fire_due_timers();
+            if self.ready.lock().is_empty() {
+                self.park();
+            }
+        }
+    }
+    // ANCHOR_END: block_on
+
+    fn poll_task(&self, id: TaskId) {
+        // A finished task can still be woken (by a timer it left behind,
+        // say): then it is no longer in the table, and that is all.
+        let Some(mut task) = self.tasks.borrow_mut().remove(&id) else { return };
+        task.waker.queued.store(false, Ordering::Release); // woken during the poll, it is queued again
+        let waker = Waker::from(Arc::clone(&task.waker));
+        if task.future.as_mut().poll(&mut Context::from_waker(&waker)).is_pending() {
+            self.tasks.borrow_mut().insert(id, task);
+        }
+    }
+
+    /// Leaves `waker` to be woken at `deadline`; returns the timer's number
+    /// and how many timers are waiting now.
+    pub fn set_timer(&self, deadline: Instant, waker: &Waker) -> (u64, usize) {
+        let timer = NEXT_TIMER.fetch_add(1, Ordering::Relaxed);
+        let (heap, wakers) = &mut *self.timers.borrow_mut();
+        heap.push(Reverse((deadline, timer)));
+        wakers.insert(timer, waker.clone());
+        (timer, wakers.len())
+    }
+
+    /// Gives a waiting timer a new waker (its sleep was polled again, maybe
+    /// by another task); false if it is not waiting here.
+    pub fn reset_timer(&self, timer: u64, waker: &Waker) -> bool {
+        let mut timers = self.timers.borrow_mut();
+        timers.1.get_mut(&timer).map(|known| known.clone_from(waker)).is_some()
+    }
+
+    /// Forgets a timer: its sleep was given up before the deadline.
+    pub fn cancel_timer(&self, timer: u64) {
+        self.timers.borrow_mut().1.remove(&timer);
+    }
+
+    /// Wakes the tasks whose timers are due, soonest deadline first.
+    fn fire_due_timers(&self) {
+        let now = Instant::now();
+        let mut due = Vec::new();
+        {
+            let (heap, wakers) = &mut *self.timers.borrow_mut();
+            while let Some(&Reverse((deadline, timer))) = heap.peek()
+                && deadline <= now
+            {
+                heap.pop();
+                due.extend(wakers.remove(&timer));
+            }
+        } // woken outside the borrow: a waker may run any code, even set a timer
+        (self.watch)(Event::TimersFired(due.len()));
+        due.into_iter().for_each(Waker::wake);
+    }
+
+    /// Parks the thread until the next deadline, or until a waker unparks
+    /// it. With no timer, only a waker on another thread can end the wait.
+    fn park(&self) {
+        let next_deadline = loop {
+            let (heap, wakers) = &mut *self.timers.borrow_mut();
+            match heap.peek() {
+                Some(&Reverse((_, timer))) if !wakers.contains_key(&timer) => heap.pop(), // given up
+                next => break next.map(|&Reverse((deadline, _))| deadline),
+            };
+        };
+        let parked = Instant::now();
+        match next_deadline {
+            Some(deadline) if deadline <= parked => return, // due already
+            Some(deadline) => thread::park_timeout(deadline - parked),
+            None => thread::park(),
+        }
+        (self.watch)(Event::Parked(parked.elapsed()));
+    }
+
+    /// Drops every unfinished task, in spawn order; returns how many.
+    pub fn drop_tasks(&self) -> usize {
+        // Out of the table first: dropping a future runs its destructors,
+        // which must find the table free.
+        let mut tasks: Vec<_> = self.tasks.take().into_iter().collect();
+        tasks.sort_by_key(|(id, _)| *id);
+        drop(self.timers.take());
+        let dropped = tasks.len();
+        drop(tasks); // first to last
+        dropped
+    }
+}
+// ANCHOR_END: core
