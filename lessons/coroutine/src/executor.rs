@@ -85,8 +85,8 @@ use std::time::{Duration, Instant};
 
 pub mod core;
 
-use self::core::{Core, Event};
 pub use self::core::TaskId;
+use self::core::{Core, Event};
 
 impl TaskId {
     /// The number itself.
@@ -387,7 +387,8 @@ impl Inner {
     {
         let slot = Rc::new(RefCell::new(JoinSlot::Waiting(None)));
         let unfinished = Unfinished(Rc::clone(&slot));
-        let task = self.core.spawn(tracked(future, unfinished, Rc::clone(&self.stats), Arc::clone(&self.wakeups)));
+        let task =
+            self.core.spawn(tracked(future, unfinished, Rc::clone(&self.stats), Arc::clone(&self.wakeups)));
         self.stats.borrow_mut().spawned += 1;
         JoinHandle { task, slot }
     }
@@ -629,7 +630,8 @@ impl Future for Sleep {
         let now = Instant::now();
         let duration = this.duration;
         // The first poll fixes the deadline.
-        let deadline = *this.deadline.get_or_insert_with(|| now.checked_add(duration).unwrap_or(now + FAR_FUTURE));
+        let deadline =
+            *this.deadline.get_or_insert_with(|| now.checked_add(duration).unwrap_or(now + FAR_FUTURE));
         if now >= deadline {
             this.cancel();
             return Poll::Ready(());

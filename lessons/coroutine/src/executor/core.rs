@@ -1,11 +1,7 @@
 // ANCHOR: core
 //! # The loop itself: tasks, a ready queue, wakers, a timer heap
 //!
-//! The part of the home-made event loop that decides what runs when, whole
-//! in one file. [`Core::spawn`] boxes a future as a task and queues its
-//! number; [`Core::block_on`] is the loop: each turn it polls the tasks that
-//! are ready, wakes those whose timers are due, and, when nothing is ready,
-//! parks the thread until the next deadline. What a loop needs besides
+//! Everything that decides which task runs when. What a loop needs besides
 //! (`sleep`, join handles, caught panics, counters, closing) is built on
 //! this core from outside, in `executor.rs`.
 
@@ -43,9 +39,8 @@ pub struct Core {
     next_task: Cell<u64>,
     /// Numbers of the tasks to poll next, shared with their wakers.
     ready: Arc<ReadyQueue>,
-    /// `(deadline, timer)` soonest first (the timer set first among equals),
-    /// and the waker of each timer still waiting. A timer given up early
-    /// stays in the heap until it comes up, and is skipped then.
+    /// `(deadline, timer)` soonest first (the first set among equals), and the
+    /// waker of each timer still waiting; a timer given up is skipped later.
     timers: RefCell<(BinaryHeap<Reverse<(Instant, u64)>>, HashMap<u64, Waker>)>,
     /// Hears what the loop does.
     watch: Box<dyn Fn(Event)>,
@@ -72,7 +67,6 @@ impl ReadyQueue {
     }
 }
 
-// ANCHOR: waker
 /// A task's waker: its number, and the queue to put it in.
 struct TaskWaker {
     task: TaskId,
@@ -93,7 +87,6 @@ impl Wake for TaskWaker {
         }
     }
 }
-// ANCHOR_END: waker
 
 /// Timer numbers, unique across every loop: a sleep polled on one loop can
 /// never cancel a timer of another.
@@ -120,16 +113,14 @@ impl Core {
         Arc::new(TaskWaker { task, queued: AtomicBool::new(false), ready: Arc::clone(&self.ready) })
     }
 
-    // ANCHOR: block_on
     /// Runs the loop until `future` is done, and returns its output.
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
         let mut future = pin!(future);
         let main = self.waker(MAIN);
         main.wake_by_ref(); // its first poll
         loop {
-            // One turn: the tasks ready now. Those woken meanwhile wait for
-            // the next turn, so that timers fire even while tasks keep
-            // waking each other.
+            // One turn: the tasks ready now. Those woken meanwhile wait for the
+            // next turn, so that timers fire even while tasks keep waking each other.
             let ready_now = self.ready.lock().len();
             for _ in 0..ready_now {
                 let Some(task) = self.ready.lock().pop_front() else { break };
@@ -143,17 +134,15 @@ impl Core {
                     return output;
                 }
             }
-            self.fire_due_timers();
+            let next_deadline = self.fire_due_timers();
             if self.ready.lock().is_empty() {
-                self.park();
+                self.park(next_deadline);
             }
         }
     }
-    // ANCHOR_END: block_on
 
     fn poll_task(&self, id: TaskId) {
-        // A finished task can still be woken (by a timer it left behind,
-        // say): then it is no longer in the table, and that is all.
+        // A finished task can still be woken (by a timer it left behind): it is gone.
         let Some(mut task) = self.tasks.borrow_mut().remove(&id) else { return };
         task.waker.queued.store(false, Ordering::Release); // woken during the poll, it is queued again
         let waker = Waker::from(Arc::clone(&task.waker));
@@ -184,33 +173,29 @@ impl Core {
         self.timers.borrow_mut().1.remove(&timer);
     }
 
-    /// Wakes the tasks whose timers are due, soonest deadline first.
-    fn fire_due_timers(&self) {
+    /// Wakes the tasks whose timers are due, soonest deadline first, and
+    /// throws out timers given up; returns the next deadline.
+    fn fire_due_timers(&self) -> Option<Instant> {
         let now = Instant::now();
         let mut due = Vec::new();
-        {
+        let next_deadline = loop {
             let (heap, wakers) = &mut *self.timers.borrow_mut();
-            while let Some(&Reverse((deadline, timer))) = heap.peek()
-                && deadline <= now
-            {
-                heap.pop();
-                due.extend(wakers.remove(&timer));
+            match heap.peek() {
+                Some(&Reverse((deadline, timer))) if deadline <= now || !wakers.contains_key(&timer) => {
+                    heap.pop();
+                    due.extend(wakers.remove(&timer));
+                }
+                next => break next.map(|&Reverse((deadline, _))| deadline),
             }
-        } // woken outside the borrow: a waker may run any code, even set a timer
+        }; // woken outside the borrow: a waker may run any code, even set a timer
         (self.watch)(Event::TimersFired(due.len()));
         due.into_iter().for_each(Waker::wake);
+        next_deadline
     }
 
     /// Parks the thread until the next deadline, or until a waker unparks
     /// it. With no timer, only a waker on another thread can end the wait.
-    fn park(&self) {
-        let next_deadline = loop {
-            let (heap, wakers) = &mut *self.timers.borrow_mut();
-            match heap.peek() {
-                Some(&Reverse((_, timer))) if !wakers.contains_key(&timer) => heap.pop(), // given up
-                next => break next.map(|&Reverse((deadline, _))| deadline),
-            };
-        };
+    fn park(&self, next_deadline: Option<Instant>) {
         let parked = Instant::now();
         match next_deadline {
             Some(deadline) if deadline <= parked => return, // due already
@@ -222,8 +207,7 @@ impl Core {
 
     /// Drops every unfinished task, in spawn order; returns how many.
     pub fn drop_tasks(&self) -> usize {
-        // Out of the table first: dropping a future runs its destructors,
-        // which must find the table free.
+        // Out of the table first: a future's destructors must find the table free.
         let mut tasks: Vec<_> = self.tasks.take().into_iter().collect();
         tasks.sort_by_key(|(id, _)| *id);
         drop(self.timers.take());
