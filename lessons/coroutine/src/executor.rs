@@ -183,7 +183,7 @@ impl fmt::Display for JoinError {
 
 impl std::error::Error for JoinError {}
 
-/// A single-threaded event loop: the [`core`](self::core) with a lifecycle,
+/// A single-threaded event loop: the [`core`] with a lifecycle,
 /// join handles, caught panics and counters.
 ///
 /// A cheap handle: clones are the same loop (see [`EventLoop::current`]).

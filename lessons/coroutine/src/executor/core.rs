@@ -1,9 +1,8 @@
 // ANCHOR: core
 //! # The loop itself: tasks, a ready queue, wakers, a timer heap
 //!
-//! Everything that decides which task runs when. What a loop needs besides
-//! (`sleep`, join handles, caught panics, counters, closing) is built on
-//! this core from outside, in `executor.rs`.
+//! Everything that decides which task runs when; the rest (`sleep`, join
+//! handles, caught panics, counters, closing) is built on it in `executor.rs`.
 
 use std::cell::{Cell, RefCell};
 use std::cmp::Reverse;
@@ -37,11 +36,9 @@ pub struct Core {
     /// is polled, so that it can spawn others meanwhile.
     tasks: RefCell<HashMap<TaskId, Task>>,
     next_task: Cell<u64>,
-    /// Numbers of the tasks to poll next, shared with their wakers.
     ready: Arc<ReadyQueue>,
-    /// `(deadline, timer)` soonest first (the first set among equals), and the
-    /// waker of each timer still waiting; a timer given up is skipped later.
-    timers: RefCell<(BinaryHeap<Reverse<(Instant, u64)>>, HashMap<u64, Waker>)>,
+    /// Sleeping tasks, by deadline.
+    timers: RefCell<Timers>,
     /// Hears what the loop does.
     watch: Box<dyn Fn(Event)>,
 }
@@ -53,18 +50,21 @@ struct Task {
     waker: Arc<TaskWaker>,
 }
 
-/// What wakers on any thread share with the loop: hence a `Mutex` here.
-struct ReadyQueue {
-    queue: Mutex<VecDeque<TaskId>>,
-    /// The loop's thread, to unpark when a task is woken.
-    thread: Thread,
+/// `(deadline, timer)` soonest first (the first set among equals), and the
+/// waker of each timer still waiting; a timer given up is skipped later.
+#[derive(Default)]
+struct Timers {
+    heap: BinaryHeap<Reverse<(Instant, u64)>>,
+    wakers: HashMap<u64, Waker>,
 }
 
-impl ReadyQueue {
-    fn lock(&self) -> MutexGuard<'_, VecDeque<TaskId>> {
-        // Nothing is left half-done under this lock if a thread panics with it.
-        self.queue.lock().unwrap_or_else(PoisonError::into_inner)
-    }
+/// The numbers of the tasks to poll next. Wakers on any thread share it with
+/// the loop: hence a `Mutex`, where the rest is `RefCell`s.
+type ReadyQueue = Mutex<VecDeque<TaskId>>;
+
+fn lock(ready: &ReadyQueue) -> MutexGuard<'_, VecDeque<TaskId>> {
+    // Nothing is left half-done under this lock if a thread panics with it.
+    ready.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// A task's waker: its number, and the queue to put it in.
@@ -73,6 +73,7 @@ struct TaskWaker {
     /// Set while the task is queued: woken twice before it runs, it runs once.
     queued: AtomicBool,
     ready: Arc<ReadyQueue>,
+    thread: Thread,
 }
 
 impl Wake for TaskWaker {
@@ -82,8 +83,8 @@ impl Wake for TaskWaker {
 
     fn wake_by_ref(self: &Arc<Self>) {
         if !self.queued.swap(true, Ordering::AcqRel) {
-            self.ready.lock().push_back(self.task);
-            self.ready.thread.unpark(); // from the loop's own thread: its next park returns at once
+            lock(&self.ready).push_back(self.task);
+            self.thread.unpark(); // from the loop's own thread: its next park returns at once
         }
     }
 }
@@ -95,8 +96,7 @@ static NEXT_TIMER: AtomicU64 = AtomicU64::new(1);
 impl Core {
     /// A loop for this thread, with nothing to run; `watch` hears what it does.
     pub fn new(watch: impl Fn(Event) + 'static) -> Core {
-        let ready = Arc::new(ReadyQueue { queue: Mutex::default(), thread: thread::current() });
-        let (tasks, timers) = (RefCell::default(), RefCell::default());
+        let (tasks, ready, timers) = (RefCell::default(), Arc::default(), RefCell::default());
         Core { tasks, next_task: Cell::new(1), ready, timers, watch: Box::new(watch) }
     }
 
@@ -110,7 +110,8 @@ impl Core {
     }
 
     fn waker(&self, task: TaskId) -> Arc<TaskWaker> {
-        Arc::new(TaskWaker { task, queued: AtomicBool::new(false), ready: Arc::clone(&self.ready) })
+        let (queued, ready) = (AtomicBool::new(false), Arc::clone(&self.ready));
+        Arc::new(TaskWaker { task, queued, ready, thread: thread::current() }) // the loop's: it cannot move
     }
 
     /// Runs the loop until `future` is done, and returns its output.
@@ -121,9 +122,9 @@ impl Core {
         loop {
             // One turn: the tasks ready now. Those woken meanwhile wait for the
             // next turn, so that timers fire even while tasks keep waking each other.
-            let ready_now = self.ready.lock().len();
+            let ready_now = lock(&self.ready).len();
             for _ in 0..ready_now {
-                let Some(task) = self.ready.lock().pop_front() else { break };
+                let Some(task) = lock(&self.ready).pop_front() else { break };
                 if task != MAIN {
                     self.poll_task(task);
                     continue;
@@ -135,7 +136,7 @@ impl Core {
                 }
             }
             let next_deadline = self.fire_due_timers();
-            if self.ready.lock().is_empty() {
+            if lock(&self.ready).is_empty() {
                 self.park(next_deadline);
             }
         }
@@ -155,7 +156,7 @@ impl Core {
     /// and how many timers are waiting now.
     pub fn set_timer(&self, deadline: Instant, waker: &Waker) -> (u64, usize) {
         let timer = NEXT_TIMER.fetch_add(1, Ordering::Relaxed);
-        let (heap, wakers) = &mut *self.timers.borrow_mut();
+        let Timers { heap, wakers } = &mut *self.timers.borrow_mut();
         heap.push(Reverse((deadline, timer)));
         wakers.insert(timer, waker.clone());
         (timer, wakers.len())
@@ -165,12 +166,12 @@ impl Core {
     /// by another task); false if it is not waiting here.
     pub fn reset_timer(&self, timer: u64, waker: &Waker) -> bool {
         let mut timers = self.timers.borrow_mut();
-        timers.1.get_mut(&timer).map(|known| known.clone_from(waker)).is_some()
+        timers.wakers.get_mut(&timer).map(|known| known.clone_from(waker)).is_some()
     }
 
     /// Forgets a timer: its sleep was given up before the deadline.
     pub fn cancel_timer(&self, timer: u64) {
-        self.timers.borrow_mut().1.remove(&timer);
+        self.timers.borrow_mut().wakers.remove(&timer);
     }
 
     /// Wakes the tasks whose timers are due, soonest deadline first, and
@@ -179,7 +180,7 @@ impl Core {
         let now = Instant::now();
         let mut due = Vec::new();
         let next_deadline = loop {
-            let (heap, wakers) = &mut *self.timers.borrow_mut();
+            let Timers { heap, wakers } = &mut *self.timers.borrow_mut();
             match heap.peek() {
                 Some(&Reverse((deadline, timer))) if deadline <= now || !wakers.contains_key(&timer) => {
                     heap.pop();
