@@ -748,6 +748,22 @@ mod tests {
     }
 
     #[test]
+    fn a_waker_kept_from_an_earlier_block_on_does_not_poll_the_next_main_future() {
+        let event_loop = EventLoop::new();
+        let mut kept = None;
+        event_loop
+            .block_on(poll_fn(|context| {
+                kept = Some(context.waker().clone());
+                Poll::Ready(())
+            }))
+            .unwrap();
+        kept.unwrap().wake(); // its future is done: this wakes nothing
+        event_loop.block_on(sleep(Duration::from_millis(1))).unwrap();
+        // One poll for the first future; two for the sleep: before and after its timer.
+        assert_eq!(event_loop.stats().main_polls, 3);
+    }
+
+    #[test]
     fn a_zero_sleep_is_ready_at_once_and_sets_no_timer() {
         let event_loop = EventLoop::new();
         event_loop.block_on(sleep(Duration::ZERO)).unwrap();

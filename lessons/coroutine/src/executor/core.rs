@@ -118,6 +118,7 @@ impl Core {
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
         let mut future = pin!(future);
         let main = self.waker(MAIN);
+        lock(&self.ready).retain(|&task| task != MAIN); // left by an earlier `block_on`'s waker
         main.wake_by_ref(); // its first poll
         loop {
             // One turn: the tasks ready now. Those woken meanwhile wait for the
