@@ -39,3 +39,24 @@ fn both_chapters_show_the_core_whole() {
         );
     }
 }
+
+#[test]
+fn the_core_alone_runs_tasks_and_lets_a_panic_end_its_loop() {
+    use coroutine::executor::core::Core;
+    use std::cell::Cell;
+    use std::panic::{AssertUnwindSafe, catch_unwind};
+    use std::rc::Rc;
+
+    let core = Core::new(|_| {});
+    let ran = Rc::new(Cell::new(false));
+    let flag = Rc::clone(&ran);
+    core.spawn(async move { flag.set(true) });
+    assert_eq!(core.block_on(async { 7 }), 7);
+    assert!(ran.get(), "the task queued before the main future ran first");
+
+    // What the chapter says of the core: it catches nothing (the layer in
+    // executor.rs does); a task's panic unwinds out of `block_on`.
+    core.spawn(async { panic!("nobody catches this") });
+    let panic = catch_unwind(AssertUnwindSafe(|| core.block_on(std::future::pending::<()>()))).unwrap_err();
+    assert_eq!(panic.downcast_ref::<&str>(), Some(&"nobody catches this"));
+}
