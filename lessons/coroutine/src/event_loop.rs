@@ -42,18 +42,6 @@ use shared::{Clock, Failure, Instrument, Options, println, span};
 
 use crate::executor::{self, EventLoop, JoinError, LoopError, Stats};
 
-/// Flags of `event-loop`.
-#[derive(clap::Args, Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Args {
-    /// `--timeline`.
-    #[command(flatten)]
-    pub timeline: TimelineArg,
-
-    /// `--instant`, refused.
-    #[command(flatten)]
-    pub no_instant: NoInstantArg,
-}
-
 // ANCHOR: count
 /// `async def count()`, given the sleep to await: [`executor::sleep`] on the
 /// home-made loop, `tokio::time::sleep` on tokio.
@@ -109,6 +97,18 @@ pub fn tokio_run() -> Result<(), Failure> {
     Ok(())
 }
 // ANCHOR_END: tokio
+
+/// Flags of `event-loop`.
+#[derive(clap::Args, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Args {
+    /// `--timeline`.
+    #[command(flatten)]
+    pub timeline: TimelineArg,
+
+    /// `--instant`, refused.
+    #[command(flatten)]
+    pub no_instant: NoInstantArg,
+}
 
 /// How long [`nap`] and [`broken`] sleep for each unit.
 pub const PAUSE: Duration = Duration::from_millis(100);

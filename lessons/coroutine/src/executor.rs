@@ -1,25 +1,39 @@
 //! # The home-made event loop: an executor and a timer, std only
 //!
-//! What `event-loop` runs its tasks on: the course's own mini-tokio, in one
-//! file, with no dependency and no `unsafe`. Python calls this the *event
-//! loop*; Rust calls the part that polls tasks an *executor*, and an
-//! executor together with its timers and IO a *runtime*. This one has a
-//! timer and no IO, which is all `count()` needs.
+//! What `event-loop` runs its tasks on: the course's own mini-tokio, with no
+//! dependency and no `unsafe`. Python calls this the *event loop*; Rust
+//! calls the part that polls tasks an *executor*, and an executor together
+//! with its timers and IO a *runtime*. This one has a timer and no IO, which
+//! is all `count()` needs.
+//!
+//! It comes in two layers, so that the idea can be read in one sitting:
+//!
+//! - **The core** ([`executor/core.rs`](core)): the task table, the ready
+//!   queue, the wakers ([`std::task::Wake`]), the timer heap, `spawn` and
+//!   `block_on`. That is the whole of what decides which task runs when.
+//! - **This file** wraps it into what a program needs: [`EventLoop`] with
+//!   Python's `asyncio.run` lifecycle (`block_on`, `close`, `is_running`,
+//!   `is_closed`, [`EventLoop::current`]), [`spawn`] from inside a task with
+//!   a [`JoinHandle`] to await, a task's panic caught and reported instead of
+//!   ending the loop, [`sleep`] (the future that uses the timer heap), and
+//!   the [`Stats`] that `event-loop` prints and the tests check.
 //!
 //! How it works, in the order things happen:
 //!
-//! 1. [`EventLoop::spawn`] (or [`spawn`] from inside a task) boxes a future
-//!    as a **task**, gives it a number and a waker, and puts the number in
-//!    the **ready queue**. Nothing of the future runs yet.
-//! 2. [`EventLoop::block_on`] is the loop. Each turn it polls the future it
-//!    was given if that was woken, polls every task in the ready queue once,
-//!    then fires the timers that are due. A task that returns `Pending` is
-//!    put back in the task table, and is polled again only when something
-//!    *wakes* it.
-//! 3. A **waker** ([`std::task::Wake`]) is the task's number and a handle on
-//!    the ready queue: waking it puts the number back in the queue (once,
-//!    however many times it is woken before it runs) and unparks the loop's
-//!    thread, so it works from any thread.
+//! 1. [`EventLoop::spawn`] (or [`spawn`] from inside a task) wraps a future
+//!    so that its output (or its panic) reaches its [`JoinHandle`], and
+//!    gives it to the core, which boxes it as a **task** with a number and a
+//!    waker, and puts the number in the **ready queue**. Nothing of the
+//!    future runs yet.
+//! 2. [`EventLoop::block_on`] is the loop. Each turn it polls every task in
+//!    the ready queue once (the future it was given is woken and queued like
+//!    a task), then fires the timers that are due. A task that returns
+//!    `Pending` is put back in the task table, and is polled again only when
+//!    something *wakes* it.
+//! 3. A **waker** is the task's number and a handle on the ready queue:
+//!    waking it puts the number back in the queue (once, however many times
+//!    it is woken before it runs) and unparks the loop's thread, so it works
+//!    from any thread.
 //! 4. [`sleep`] is a future that, polled before its deadline, leaves its
 //!    deadline and its task's waker in the loop's **timer heap**, soonest
 //!    first. Timers fire in deadline order, whatever order the tasks were
@@ -59,23 +73,20 @@
 
 use std::any::Any;
 use std::cell::{Cell, RefCell};
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap, VecDeque};
 use std::fmt;
-use std::future::Future;
+use std::future::{Future, poll_fn};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::{Pin, pin};
 use std::rc::Rc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context, Poll, Wake, Waker};
-use std::thread::{self, Thread};
 use std::time::{Duration, Instant};
 
-/// A task's number, unique within its loop, in the order they were spawned
-/// (the first is 1).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct TaskId(u64);
+pub mod core;
+
+pub use self::core::TaskId;
+use self::core::{Core, Event};
 
 impl TaskId {
     /// The number itself.
@@ -172,7 +183,8 @@ impl fmt::Display for JoinError {
 
 impl std::error::Error for JoinError {}
 
-/// A single-threaded event loop: a task table, a ready queue, a timer heap.
+/// A single-threaded event loop: the [`core`] with a lifecycle,
+/// join handles, caught panics and counters.
 ///
 /// A cheap handle: clones are the same loop (see [`EventLoop::current`]).
 /// Python's `asyncio.run(main())` is [`EventLoop::new`], then
@@ -186,127 +198,19 @@ pub struct EventLoop {
 /// The loop's state, shared by its handles and, while it runs, by the
 /// thread-local [`CURRENT`] that [`spawn`] and [`sleep`] look it up in.
 struct Inner {
-    /// Every task spawned and not finished, by number. A task is taken out
-    /// while it is polled, so that it can spawn others meanwhile.
-    tasks: RefCell<HashMap<TaskId, Task>>,
-    /// The number the next task gets.
-    next_task: Cell<u64>,
-    /// The numbers of the tasks to poll next, shared with their wakers.
-    ready: Arc<ReadyQueue>,
-    /// The ready queue's contents during a turn of the loop (kept to reuse
-    /// its memory from turn to turn).
-    batch: RefCell<VecDeque<TaskId>>,
-    /// Sleeping tasks, by deadline.
-    timers: RefCell<Timers>,
-    /// What the loop counted, except wake-ups (the wakers count those).
-    stats: RefCell<Stats>,
+    /// What polls the tasks and fires the timers.
+    core: Core,
+    /// What the loop counted, except wake-ups. Shared with the core, which
+    /// reports fired timers and idle time, and with every task, which
+    /// counts its polls and its end.
+    stats: Rc<RefCell<Stats>>,
+    /// `wake` calls on tasks' wakers, from any thread ([`Stats::wakeups`]).
+    wakeups: Arc<AtomicU64>,
     /// Whether `block_on` is running (Python's `loop.is_running()`).
     running: Cell<bool>,
     /// Whether `close` was called (Python's `loop.is_closed()`).
     closed: Cell<bool>,
 }
-
-/// What the loop shares with wakers, which may be on any thread: hence a
-/// `Mutex` and atomics here, where everything else is `Cell`s.
-struct ReadyQueue {
-    /// Tasks woken and not polled since, in the order they were woken.
-    queue: Mutex<VecDeque<TaskId>>,
-    /// The loop's thread, to unpark when a task is woken. From the loop's
-    /// own thread that only makes its next park return at once, one turn
-    /// early: cheaper than checking which thread is waking.
-    thread: Thread,
-    /// `wake` calls on tasks' wakers, from any thread ([`Stats::wakeups`]).
-    wakeups: AtomicU64,
-}
-
-impl ReadyQueue {
-    fn push(&self, task: TaskId) {
-        // Nothing is left half-done under this lock if a thread panics with it.
-        self.queue.lock().unwrap_or_else(PoisonError::into_inner).push_back(task);
-        self.thread.unpark();
-    }
-
-    fn is_empty(&self) -> bool {
-        self.queue.lock().unwrap_or_else(PoisonError::into_inner).is_empty()
-    }
-}
-
-/// One spawned future and what the loop needs to run it.
-struct Task {
-    /// The future, boxed so that tasks of every type fit one table, and
-    /// pinned because an `async` block may hold references into itself.
-    /// Its output goes to the [`JoinHandle`] from inside (see [`Inner::spawn`]).
-    future: Pin<Box<dyn Future<Output = ()>>>,
-    /// Its waker's state: whether it is in the ready queue already.
-    wake_state: Arc<TaskWaker>,
-    /// The same, as the [`Waker`] that polls hand to the future; made once
-    /// per task, not once per poll.
-    waker: Waker,
-    /// Where its [`JoinHandle`] waits, to be told of a panic or a close.
-    join: Rc<dyn Abandon>,
-}
-
-// ANCHOR: waker
-/// A task's waker: its number, and the queue to put it in.
-struct TaskWaker {
-    /// The task it wakes.
-    task: TaskId,
-    /// Set while the task is in the ready queue, so that a task woken
-    /// twice before it runs is polled once.
-    queued: AtomicBool,
-    /// Where the loop looks for tasks to poll.
-    ready: Arc<ReadyQueue>,
-}
-
-impl Wake for TaskWaker {
-    fn wake(self: Arc<Self>) {
-        self.wake_by_ref();
-    }
-
-    fn wake_by_ref(self: &Arc<Self>) {
-        self.ready.wakeups.fetch_add(1, Ordering::Relaxed);
-        if !self.queued.swap(true, Ordering::AcqRel) {
-            self.ready.push(self.task);
-        }
-    }
-}
-// ANCHOR_END: waker
-
-/// The waker of the future given to `block_on`, which is not a task.
-struct MainWaker {
-    /// Set by a wake-up, cleared when `block_on` polls the future.
-    woken: AtomicBool,
-    /// The loop's thread, to unpark.
-    thread: Thread,
-}
-
-impl Wake for MainWaker {
-    fn wake(self: Arc<Self>) {
-        self.wake_by_ref();
-    }
-
-    fn wake_by_ref(self: &Arc<Self>) {
-        self.woken.store(true, Ordering::Release);
-        self.thread.unpark();
-    }
-}
-
-/// Sleeping tasks: a min-heap of deadlines, and the waker of each timer.
-#[derive(Default)]
-struct Timers {
-    /// `(deadline, timer)`, soonest first; a timer set earlier goes first
-    /// among equal deadlines. A timer dropped before its deadline stays here
-    /// until it comes up, and is skipped then.
-    heap: BinaryHeap<Reverse<(Instant, u64)>>,
-    /// The waker of every timer still waiting.
-    wakers: HashMap<u64, Waker>,
-    /// The wakers of the timers due this turn (kept to reuse its memory).
-    due: Vec<Waker>,
-}
-
-/// Timer numbers, unique across every loop, so that a [`Sleep`] dropped on
-/// the wrong loop can never cancel someone else's timer.
-static NEXT_TIMER: AtomicU64 = AtomicU64::new(1);
 
 thread_local! {
     /// The loop running on this thread, if any: what [`spawn`], [`sleep`]
@@ -322,10 +226,11 @@ impl Default for EventLoop {
 
 impl fmt::Debug for EventLoop {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let stats = self.stats();
         f.debug_struct("EventLoop")
             .field("running", &self.is_running())
             .field("closed", &self.is_closed())
-            .field("tasks", &self.inner.tasks.borrow().len())
+            .field("tasks", &(stats.spawned - stats.finished - stats.panicked - stats.cancelled))
             .finish()
     }
 }
@@ -334,23 +239,26 @@ impl EventLoop {
     /// A new loop, on this thread, with nothing to run (Python's
     /// `asyncio.new_event_loop()`).
     pub fn new() -> EventLoop {
-        let ready = ReadyQueue {
-            queue: Mutex::new(VecDeque::new()),
-            thread: thread::current(),
-            wakeups: AtomicU64::new(0),
+        let stats = Rc::new(RefCell::new(Stats::default()));
+        let counted = Rc::clone(&stats);
+        let core = Core::new(move |event| {
+            let mut stats = counted.borrow_mut();
+            match event {
+                Event::TimersFired(timers) => stats.timers_fired += timers as u64,
+                Event::Parked(idle) => {
+                    stats.parks += 1;
+                    stats.idle += idle;
+                }
+            }
+        });
+        let inner = Inner {
+            core,
+            stats,
+            wakeups: Arc::new(AtomicU64::new(0)),
+            running: Cell::new(false),
+            closed: Cell::new(false),
         };
-        EventLoop {
-            inner: Rc::new(Inner {
-                tasks: RefCell::new(HashMap::new()),
-                next_task: Cell::new(1),
-                ready: Arc::new(ready),
-                batch: RefCell::new(VecDeque::new()),
-                timers: RefCell::new(Timers::default()),
-                stats: RefCell::new(Stats::default()),
-                running: Cell::new(false),
-                closed: Cell::new(false),
-            }),
-        }
+        EventLoop { inner: Rc::new(inner) }
     }
 
     /// The loop running on this thread (Python's
@@ -374,7 +282,7 @@ impl EventLoop {
     /// What the loop counted so far.
     pub fn stats(&self) -> Stats {
         let mut stats = *self.inner.stats.borrow();
-        stats.wakeups = self.inner.ready.wakeups.load(Ordering::Relaxed);
+        stats.wakeups = self.inner.wakeups.load(Ordering::Relaxed);
         stats
     }
 
@@ -391,7 +299,6 @@ impl EventLoop {
         Ok(self.inner.spawn(future))
     }
 
-    // ANCHOR: block_on
     /// Runs the loop until `future` is done, and returns its output (Python's
     /// `loop.run_until_complete`). Tasks still unfinished then stay in the
     /// loop, for a later `block_on` or for [`EventLoop::close`].
@@ -403,24 +310,13 @@ impl EventLoop {
             return Err(LoopError::Closed);
         }
         let _entered = Entered::enter(&self.inner)?;
-        let main = Arc::new(MainWaker { woken: AtomicBool::new(true), thread: thread::current() });
-        let main_waker = Waker::from(Arc::clone(&main));
         let mut future = pin!(future);
-        loop {
-            if main.woken.swap(false, Ordering::AcqRel) {
-                self.inner.stats.borrow_mut().main_polls += 1;
-                if let Poll::Ready(output) = future.as_mut().poll(&mut Context::from_waker(&main_waker)) {
-                    return Ok(output);
-                }
-            }
-            self.inner.run_ready_tasks();
-            self.inner.fire_due_timers();
-            if !main.woken.load(Ordering::Acquire) && self.inner.ready.is_empty() {
-                self.inner.park();
-            }
-        }
+        let counted = poll_fn(|context| {
+            self.inner.stats.borrow_mut().main_polls += 1;
+            future.as_mut().poll(context)
+        });
+        Ok(self.inner.core.block_on(counted))
     }
-    // ANCHOR_END: block_on
 
     /// Closes the loop (Python's `loop.close()`): every unfinished task is
     /// dropped, and its [`JoinHandle`] gives [`JoinError::Cancelled`]. A
@@ -432,18 +328,8 @@ impl EventLoop {
         if self.inner.closed.replace(true) {
             return Ok(());
         }
-        // Out of the table first: dropping a future runs its code (its
-        // locals' destructors), which must find the table free.
-        let tasks = std::mem::take(&mut *self.inner.tasks.borrow_mut());
-        let timers = std::mem::take(&mut *self.inner.timers.borrow_mut());
-        self.inner.stats.borrow_mut().cancelled += tasks.len() as u64;
-        let mut tasks: Vec<(TaskId, Task)> = tasks.into_iter().collect();
-        tasks.sort_by_key(|(id, _)| *id);
-        for (id, task) in tasks {
-            drop(task.future);
-            task.join.abandon(JoinError::Cancelled(id));
-        }
-        drop(timers);
+        let dropped = self.inner.core.drop_tasks(); // each tells its handle, see `Unfinished`
+        self.inner.stats.borrow_mut().cancelled += dropped as u64;
         Ok(())
     }
 }
@@ -488,7 +374,7 @@ impl Entered {
 
 impl Drop for Entered {
     fn drop(&mut self) {
-        CURRENT.with(|current| current.borrow_mut().take());
+        let _running = CURRENT.with(|current| current.borrow_mut().take()); // dropped after the borrow
         self.inner.running.set(false);
     }
 }
@@ -499,149 +385,103 @@ impl Inner {
         F: Future + 'static,
         F::Output: 'static,
     {
-        let id = TaskId(self.next_task.replace(self.next_task.get() + 1));
-        let join = Rc::new(RefCell::new(JoinSlot::Waiting(None)));
-        let output = Rc::clone(&join);
-        // The task's future is `future` followed by handing its output over:
-        // one boxed `async` block, whatever `F` is.
-        let future = Box::pin(async move {
-            let value = future.await;
-            JoinSlot::finish(&output, Ok(value));
-        });
-        let wake_state =
-            Arc::new(TaskWaker { task: id, queued: AtomicBool::new(true), ready: Arc::clone(&self.ready) });
-        let waker = Waker::from(Arc::clone(&wake_state));
-        let task = Task { future, wake_state, waker, join: Rc::clone(&join) as Rc<dyn Abandon> };
-        self.tasks.borrow_mut().insert(id, task);
+        let slot = Rc::new(RefCell::new(JoinSlot::Waiting(None)));
+        let unfinished = Unfinished(Rc::clone(&slot));
+        let task =
+            self.core.spawn(tracked(future, unfinished, Rc::clone(&self.stats), Arc::clone(&self.wakeups)));
         self.stats.borrow_mut().spawned += 1;
-        self.ready.push(id); // its first poll: queued as if woken
-        JoinHandle { task: id, slot: join }
+        JoinHandle { task, slot }
     }
 
-    /// One turn: polls each task that was in the ready queue when the turn
-    /// began. Tasks woken meanwhile wait for the next turn, so that timers
-    /// are checked between turns even when tasks keep waking each other.
-    fn run_ready_tasks(&self) {
-        let mut batch = self.batch.take();
-        std::mem::swap(&mut *self.ready.queue.lock().unwrap_or_else(PoisonError::into_inner), &mut batch);
-        for id in batch.drain(..) {
-            self.poll_task(id);
-        }
-        *self.batch.borrow_mut() = batch;
-    }
-
-    // ANCHOR: poll_task
-    fn poll_task(&self, id: TaskId) {
-        // A task that has finished can still be woken (by a timer it left
-        // behind, say): then it is no longer in the table, and that is all.
-        let Some(mut task) = self.tasks.borrow_mut().remove(&id) else { return };
-        // Cleared before the poll: a wake-up during the poll queues it again.
-        task.wake_state.queued.store(false, Ordering::Release);
-        self.stats.borrow_mut().polls += 1;
-        let mut context = Context::from_waker(&task.waker);
-        // `AssertUnwindSafe`: after a panic the only state that could be
-        // half-updated is the task's own future, and it is dropped at once,
-        // unseen; the loop holds no borrow of its own state across the poll.
-        match catch_unwind(AssertUnwindSafe(|| task.future.as_mut().poll(&mut context))) {
-            Ok(Poll::Pending) => {
-                self.tasks.borrow_mut().insert(id, task);
-            }
-            Ok(Poll::Ready(())) => self.stats.borrow_mut().finished += 1,
-            Err(panic) => {
-                self.stats.borrow_mut().panicked += 1;
-                let Task { future, join, .. } = task;
-                // Dropping what is left of it may panic too; that is caught
-                // the same way.
-                let _ = catch_unwind(AssertUnwindSafe(move || drop(future)));
-                join.abandon(JoinError::Panicked { task: id, message: panic_message(&*panic) });
-            }
-        }
-    }
-    // ANCHOR_END: poll_task
-
-    /// Wakes the tasks whose timers are due, soonest deadline first.
-    fn fire_due_timers(&self) {
-        let now = Instant::now();
-        let mut due = {
-            let mut timers = self.timers.borrow_mut();
-            let Timers { heap, wakers, due } = &mut *timers;
-            while let Some(&Reverse((deadline, timer))) = heap.peek() {
-                if deadline > now {
-                    break;
-                }
-                heap.pop();
-                if let Some(waker) = wakers.remove(&timer) {
-                    due.push(waker);
-                }
-            }
-            std::mem::take(due)
-        };
-        self.stats.borrow_mut().timers_fired += due.len() as u64;
-        // Woken outside the borrow: a waker may run any code, even code
-        // that sets a timer.
-        for waker in due.drain(..) {
-            waker.wake();
-        }
-        self.timers.borrow_mut().due = due;
-    }
-
-    /// Parks the thread until the next deadline, or until a waker unparks
-    /// it. With no timer at all, only a waker on another thread can end the
-    /// wait; if none ever does, the loop waits forever, as tokio's would.
-    fn park(&self) {
-        let next_deadline = self.timers.borrow_mut().next_deadline();
-        let parked = Instant::now();
-        match next_deadline {
-            Some(deadline) if deadline <= parked => return, // due already: no wait
-            Some(deadline) => thread::park_timeout(deadline - parked),
-            None => thread::park(),
-        }
-        let mut stats = self.stats.borrow_mut();
-        stats.parks += 1;
-        stats.idle += parked.elapsed();
-    }
-
-    /// Sets (or, for a timer already set, updates the waker of) the timer
-    /// of a [`Sleep`]; returns the timer's number.
-    /// `asked` is how long it waits from now, for [`Stats::sleep_asked`].
-    fn set_timer(&self, timer: Option<u64>, deadline: Instant, asked: Duration, waker: &Waker) -> u64 {
-        let mut timers = self.timers.borrow_mut();
-        if let Some(timer) = timer
-            && let Some(known) = timers.wakers.get_mut(&timer)
-        {
-            // Polled again before its deadline, maybe from another task:
-            // keep the newest waker (cloning it only if it differs).
-            known.clone_from(waker);
-            return timer;
-        }
-        let timer = NEXT_TIMER.fetch_add(1, Ordering::Relaxed);
-        timers.heap.push(Reverse((deadline, timer)));
-        timers.wakers.insert(timer, waker.clone());
-        let waiting = timers.wakers.len() as u64;
-        drop(timers);
+    /// Counts a timer set by a [`Sleep`]: `waiting` timers now, `asked` from now.
+    fn count_timer(&self, waiting: usize, asked: Duration) {
         let mut stats = self.stats.borrow_mut();
         stats.timers += 1;
-        stats.most_timers_at_once = stats.most_timers_at_once.max(waiting);
+        stats.most_timers_at_once = stats.most_timers_at_once.max(waiting as u64);
         stats.sleep_asked = stats.sleep_asked.saturating_add(asked);
-        timer
-    }
-
-    fn cancel_timer(&self, timer: u64) {
-        self.timers.borrow_mut().wakers.remove(&timer);
     }
 }
 
-impl Timers {
-    /// The soonest deadline of a timer still waiting; dropped timers met on
-    /// the way are thrown out of the heap.
-    fn next_deadline(&mut self) -> Option<Instant> {
-        while let Some(&Reverse((deadline, timer))) = self.heap.peek() {
-            if self.wakers.contains_key(&timer) {
-                return Some(deadline);
+// ANCHOR: tracked
+/// `future` as the loop runs it: each poll counted, with a waker that counts
+/// its wake-ups; a panic caught and turned into an `Err` for its
+/// [`JoinHandle`], where the core would let it end the whole loop; its
+/// output left for the handle.
+async fn tracked<F: Future>(
+    future: F,
+    slot: Unfinished<F::Output>,
+    stats: Rc<RefCell<Stats>>,
+    wakeups: Arc<AtomicU64>,
+) {
+    // Pinned here, in the task's own state, and in an `Option` so that it
+    // can be dropped as soon as it is done, as `.await` drops what it awaited.
+    let mut future = pin!(Some(future));
+    let mut waker = None;
+    let outcome = poll_fn(|context| {
+        stats.borrow_mut().polls += 1;
+        let waker = waker.get_or_insert_with(|| {
+            let counting = CountingWaker { waker: context.waker().clone(), wakeups: Arc::clone(&wakeups) };
+            Waker::from(Arc::new(counting))
+        });
+        // `AssertUnwindSafe`: after a panic the only state that could be
+        // half-updated is the task's own future, and it is dropped at once,
+        // unseen.
+        let polled = catch_unwind(AssertUnwindSafe(|| {
+            let running = future.as_mut().as_pin_mut().expect("a task is not polled after its end");
+            let poll = running.poll(&mut Context::from_waker(waker));
+            if poll.is_ready() {
+                future.set(None);
             }
-            self.heap.pop();
+            poll
+        }));
+        match polled {
+            Ok(poll) => poll.map(Ok),
+            Err(panic) => {
+                // Dropping what is left of it may panic too; that is caught
+                // the same way.
+                let _ = catch_unwind(AssertUnwindSafe(|| future.set(None)));
+                Poll::Ready(Err(panic_message(&*panic)))
+            }
         }
-        None
+    })
+    .await;
+    match outcome {
+        Ok(_) => stats.borrow_mut().finished += 1,
+        Err(_) => stats.borrow_mut().panicked += 1,
+    }
+    JoinSlot::finish(&slot.0, outcome.map_err(Lost::Panicked));
+}
+// ANCHOR_END: tracked
+
+/// A task's waker as the task sees it: the core's, counting its wake-ups.
+struct CountingWaker {
+    /// The core's waker of the task.
+    waker: Waker,
+    /// The loop's count ([`Stats::wakeups`]).
+    wakeups: Arc<AtomicU64>,
+}
+
+impl Wake for CountingWaker {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.wakeups.fetch_add(1, Ordering::Relaxed);
+        self.waker.wake_by_ref();
+    }
+}
+
+/// The [`JoinSlot`] of a task that may yet be dropped unfinished, when its
+/// loop is closed: then its handle hears so. Part of the task, it is
+/// dropped with it, whether the task was polled or not.
+struct Unfinished<T>(Rc<RefCell<JoinSlot<T>>>);
+
+impl<T> Drop for Unfinished<T> {
+    fn drop(&mut self) {
+        if matches!(*self.0.borrow(), JoinSlot::Waiting(_)) {
+            JoinSlot::finish(&self.0, Err(Lost::Cancelled));
+        }
     }
 }
 
@@ -686,31 +526,26 @@ enum JoinSlot<T> {
     /// Not finished; the waker of whoever awaits the handle, once it has.
     Waiting(Option<Waker>),
     /// Finished, panicked or dropped; not yet taken.
-    Done(Result<T, JoinError>),
+    Done(Result<T, Lost>),
     /// Taken by the handle.
     Taken,
 }
 
+/// Why a task left no output (its handle adds the task's number: a
+/// [`JoinError`]).
+enum Lost {
+    /// It panicked, with this message.
+    Panicked(String),
+    /// Its loop was closed first.
+    Cancelled,
+}
+
 impl<T> JoinSlot<T> {
     /// Leaves `outcome` and wakes whoever waits for it.
-    fn finish(slot: &RefCell<JoinSlot<T>>, outcome: Result<T, JoinError>) {
+    fn finish(slot: &RefCell<JoinSlot<T>>, outcome: Result<T, Lost>) {
         let previous = std::mem::replace(&mut *slot.borrow_mut(), JoinSlot::Done(outcome));
         if let JoinSlot::Waiting(Some(waiter)) = previous {
             waiter.wake();
-        }
-    }
-}
-
-/// A [`JoinSlot`] of any output type, as the loop sees it: it can only say
-/// "this task will not finish".
-trait Abandon {
-    fn abandon(&self, error: JoinError);
-}
-
-impl<T> Abandon for RefCell<JoinSlot<T>> {
-    fn abandon(&self, error: JoinError) {
-        if matches!(*self.borrow(), JoinSlot::Waiting(_)) {
-            JoinSlot::finish(self, Err(error));
         }
     }
 }
@@ -719,9 +554,13 @@ impl<T> Future for JoinHandle<T> {
     type Output = Result<T, JoinError>;
 
     fn poll(self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<Self::Output> {
+        let task = self.task;
         let mut slot = self.slot.borrow_mut();
         match std::mem::replace(&mut *slot, JoinSlot::Taken) {
-            JoinSlot::Done(outcome) => Poll::Ready(outcome),
+            JoinSlot::Done(outcome) => Poll::Ready(outcome.map_err(|lost| match lost {
+                Lost::Panicked(message) => JoinError::Panicked { task, message },
+                Lost::Cancelled => JoinError::Cancelled(task),
+            })),
             JoinSlot::Waiting(waiter) => {
                 // Keep the newest waker: the handle may have moved to another task.
                 let waiter = match waiter {
@@ -752,7 +591,7 @@ impl<T> Future for JoinHandle<T> {
 /// sleep panics outside a tokio runtime: a timer belongs to the loop that
 /// fires it, and there is none here.
 pub fn sleep(duration: Duration) -> Sleep {
-    Sleep { wait: Wait::For(duration), timer: None }
+    Sleep { duration, deadline: None, timer: None }
 }
 
 /// Waits until `deadline` on the loop's timer (`tokio::time::sleep_until`):
@@ -762,27 +601,20 @@ pub fn sleep(duration: Duration) -> Sleep {
 ///
 /// As [`sleep`]: when polled outside a running [`EventLoop`].
 pub fn sleep_until(deadline: Instant) -> Sleep {
-    Sleep { wait: Wait::Until(deadline), timer: None }
+    Sleep { duration: Duration::ZERO, deadline: Some(deadline), timer: None }
 }
 
 /// The future of [`sleep`] and [`sleep_until`].
 #[derive(Debug)]
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct Sleep {
-    /// How long, or until when.
-    wait: Wait,
+    /// How long, from the first poll, when made by [`sleep`].
+    duration: Duration,
+    /// Until when: fixed by the first poll, or by [`sleep_until`].
+    deadline: Option<Instant>,
     /// Its timer's number once set: polled again before the deadline, it
-    /// updates the waker of that timer instead of setting another.
+    /// gives that timer its new waker instead of setting another.
     timer: Option<u64>,
-}
-
-/// How long a [`Sleep`] waits.
-#[derive(Clone, Copy, Debug)]
-enum Wait {
-    /// This long from the first poll.
-    For(Duration),
-    /// Until then.
-    Until(Instant),
 }
 
 /// Far enough to be "never", near enough for `Instant` arithmetic: what a
@@ -796,14 +628,10 @@ impl Future for Sleep {
     fn poll(self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<()> {
         let this = self.get_mut();
         let now = Instant::now();
-        let deadline = match this.wait {
-            Wait::Until(deadline) => deadline,
-            Wait::For(duration) => {
-                let deadline = now.checked_add(duration).unwrap_or_else(|| now + FAR_FUTURE);
-                this.wait = Wait::Until(deadline); // the first poll fixes it
-                deadline
-            }
-        };
+        let duration = this.duration;
+        // The first poll fixes the deadline.
+        let deadline =
+            *this.deadline.get_or_insert_with(|| now.checked_add(duration).unwrap_or(now + FAR_FUTURE));
         if now >= deadline {
             this.cancel();
             return Poll::Ready(());
@@ -812,7 +640,14 @@ impl Future for Sleep {
             "executor::sleep polled outside a running EventLoop: a timer belongs to the loop that fires it \
              (on tokio, await tokio::time::sleep)",
         );
-        this.timer = Some(inner.set_timer(this.timer, deadline, deadline - now, context.waker()));
+        if let Some(timer) = this.timer
+            && inner.core.reset_timer(timer, context.waker())
+        {
+            return Poll::Pending; // its timer is set already
+        }
+        let (timer, waiting) = inner.core.set_timer(deadline, context.waker());
+        this.timer = Some(timer);
+        inner.count_timer(waiting, deadline - now);
         Poll::Pending
     }
 }
@@ -825,7 +660,7 @@ impl Sleep {
             // `try_with`: a sleep may be dropped while the thread shuts down.
             let _ = CURRENT.try_with(|current| {
                 if let Some(inner) = &*current.borrow() {
-                    inner.cancel_timer(timer);
+                    inner.core.cancel_timer(timer);
                 }
             });
         }
@@ -910,6 +745,22 @@ mod tests {
         assert_eq!(finished, Ok(()));
         let stats = event_loop.stats();
         assert_eq!((stats.timers, stats.timers_fired), (1, 0));
+    }
+
+    #[test]
+    fn a_waker_kept_from_an_earlier_block_on_does_not_poll_the_next_main_future() {
+        let event_loop = EventLoop::new();
+        let mut kept = None;
+        event_loop
+            .block_on(poll_fn(|context| {
+                kept = Some(context.waker().clone());
+                Poll::Ready(())
+            }))
+            .unwrap();
+        kept.unwrap().wake(); // its future is done: this wakes nothing
+        event_loop.block_on(sleep(Duration::from_millis(1))).unwrap();
+        // One poll for the first future; two for the sleep: before and after its timer.
+        assert_eq!(event_loop.stats().main_polls, 3);
     }
 
     #[test]

@@ -32,20 +32,6 @@ use shared::cli::NoInstantArg;
 use shared::colors::{HEADING, styled};
 use shared::{print, println};
 
-/// Flags of `generator`: none but the lesson's `--color`.
-#[derive(clap::Args, Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Args {
-    /// `--instant`, refused.
-    #[command(flatten)]
-    pub no_instant: NoInstantArg,
-}
-
-/// The numbers `endless()` cycles through.
-pub const CYCLE: [u32; 4] = [9, 8, 7, 6];
-
-/// Where the walkthrough's loop stops drawing.
-pub const LIMIT: u32 = 100;
-
 // ANCHOR: endless
 /// `def endless(): yield from cycle((9, 8, 7, 6))`.
 pub fn endless() -> impl Iterator<Item = u32> {
@@ -81,6 +67,12 @@ pub fn main() -> [Option<u32>; 3] {
     [e.next(), e.next(), e.next()] // resume
 }
 // ANCHOR_END: endless
+
+/// The numbers `endless()` cycles through.
+pub const CYCLE: [u32; 4] = [9, 8, 7, 6];
+
+/// Where the walkthrough's loop stops drawing.
+pub const LIMIT: u32 = 100;
 
 // ANCHOR: locals
 /// `endless()` with its local written out: `position` lives in the closure
@@ -126,6 +118,14 @@ pub fn draw_until_fixed(numbers: &mut impl Iterator<Item = u32>, limit: u32) -> 
     total
 }
 // ANCHOR_END: fixed
+
+/// Flags of `generator`: none but the lesson's `--color`.
+#[derive(clap::Args, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Args {
+    /// `--instant`, refused.
+    #[command(flatten)]
+    pub no_instant: NoInstantArg,
+}
 
 /// Runs the seed's script, then the fixed loop on each way of writing the
 /// generator.

@@ -30,14 +30,6 @@ use shared::cli::NoInstantArg;
 use shared::colors::{HEADING, NOTE, styled};
 use shared::println;
 
-/// Flags of `hand-polled`: none but the lesson's `--color`.
-#[derive(clap::Args, Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Args {
-    /// `--instant`, refused.
-    #[command(flatten)]
-    pub no_instant: NoInstantArg,
-}
-
 // ANCHOR: countdown
 /// A future that answers `Pending` `pending` times, then `Ready(value)`.
 #[derive(Debug)]
@@ -153,6 +145,14 @@ impl Future for Both {
     }
 }
 // ANCHOR_END: state_machine
+
+/// Flags of `hand-polled`: none but the lesson's `--color`.
+#[derive(clap::Args, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Args {
+    /// `--instant`, refused.
+    #[command(flatten)]
+    pub no_instant: NoInstantArg,
+}
 
 /// What one paused `both()` holds, with the sizes on this target.
 pub fn sizes() -> String {

@@ -13,7 +13,7 @@
 //! | `print-name` | [`print_name`] | 003 §3 "Coroutines using yield" |
 //! | `generator` | [`generator`] | 003 "Async IO's Roots in Generators" |
 //! | `hand-polled` | [`hand_polled`] | 003 "Async IO's Roots in Generators" |
-//! | `event-loop` | [`event_loop`], on the loop in [`executor`] | 003 "The Event Loop and asyncio.run()", 002 "Coroutines" and "Async IO" |
+//! | `event-loop` | [`event_loop`], on the loop in [`executor`] (whose core is [`executor::core`]) | 003 "The Event Loop and asyncio.run()", 002 "Coroutines" and "Async IO" |
 //!
 //! Only `event-loop` uses tokio, and only to run the same futures a second
 //! time, after its own loop has finished: no tokio runtime is entered while

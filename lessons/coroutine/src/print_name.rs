@@ -30,14 +30,6 @@ use shared::cli::NoInstantArg;
 use shared::colors::{HEADING, NOTE, styled};
 use shared::println;
 
-/// Flags of `print-name`: none but the lesson's `--color`.
-#[derive(clap::Args, Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Args {
-    /// `--instant`, refused.
-    #[command(flatten)]
-    pub no_instant: NoInstantArg,
-}
-
 // ANCHOR: state_machine
 /// `print_name(prefix)` as the state machine it is: where the coroutine
 /// is, and the locals it keeps there.
@@ -144,6 +136,14 @@ impl fmt::Display for CoroutineError {
 
 impl std::error::Error for CoroutineError {}
 // ANCHOR_END: errors
+
+/// Flags of `print-name`: none but the lesson's `--color`.
+#[derive(clap::Args, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Args {
+    /// `--instant`, refused.
+    #[command(flatten)]
+    pub no_instant: NoInstantArg,
+}
 
 /// Runs the seed's script, then shows each misuse answered with an error.
 pub fn run(args: &Args) -> ExitCode {
