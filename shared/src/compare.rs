@@ -184,33 +184,39 @@ impl<'a> Comparison<'a> {
     }
 }
 
-/// `count / elapsed`, in `unit` per second (`M numbers/s`, with `scale`
-/// 1e6), or why there is no rate to state: no items, or a time under
-/// `floor` (or the clock's resolution), where the rate would be the
-/// noise's.
+/// `count / elapsed`, per second, or why there is no rate to state: no
+/// items, or a time under `floor` (or the clock's resolution), where the
+/// rate would be the noise's (one number through a pipe in 50 µs is not
+/// "0.02 M numbers/s").
 ///
 /// ```
 /// use std::time::Duration;
 /// use shared::compare::rate;
 ///
 /// let floor = Duration::from_millis(1);
-/// assert_eq!(rate(2_000_000, Duration::from_secs(1), floor, 1e6, "M numbers/s"), "2.00 M numbers/s");
-/// assert!(rate(1, Duration::from_micros(30), floor, 1e6, "M numbers/s").starts_with("too short"));
-/// assert_eq!(rate(0, Duration::from_secs(1), floor, 1e6, "M numbers/s"), "no rate: no items");
+/// assert_eq!(rate(2_000_000, Duration::from_secs(1), floor), Ok(2e6));
+/// assert!(rate(1, Duration::from_micros(30), floor).unwrap_err().starts_with("too short"));
+/// assert_eq!(rate(0, Duration::from_secs(1), floor), Err("no rate: no items".into()));
 /// ```
-pub fn rate(count: u64, elapsed: Duration, floor: Duration, scale: f64, unit: &str) -> String {
+pub fn rate(count: u64, elapsed: Duration, floor: Duration) -> Result<f64, String> {
     if count == 0 {
-        return "no rate: no items".into();
+        return Err("no rate: no items".into());
     }
     let floor = floor.max(resolution());
     if elapsed < floor {
-        return format!(
-            "too short for a rate: {} is under the {} a time needs here to mean more than noise",
-            timing::duration(elapsed),
+        return Err(format!(
+            "too short for a rate (under the {} a time needs here to mean more than noise)",
             timing::duration(floor)
-        );
+        ));
     }
-    format!("{:.2} {unit}", count as f64 / elapsed.as_secs_f64() / scale)
+    Ok(count as f64 / elapsed.as_secs_f64())
+}
+
+/// `text` with its first letter a capital: a [`Comparison::sentence`] that
+/// opens a sentence.
+pub fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 /// A ratio for a table: `1.93×`, `120×`, `0.0041×` (two significant digits
@@ -353,10 +359,13 @@ mod tests {
     #[test]
     fn rates_need_items_and_a_measurable_time() {
         let floor = ms(1);
-        assert_eq!(rate(0, ms(5), floor, 1e6, "M items/s"), "no rate: no items");
-        let short = rate(1, Duration::from_micros(50), floor, 1e6, "M items/s");
-        assert!(short.starts_with("too short for a rate: 50.0 µs"), "{short}");
-        assert_eq!(rate(3_000_000, ms(1500), floor, 1e6, "M items/s"), "2.00 M items/s");
+        assert_eq!(rate(0, ms(5), floor), Err("no rate: no items".into()));
+        let short = rate(1, Duration::from_micros(50), floor).unwrap_err();
+        assert_eq!(
+            short,
+            "too short for a rate (under the 1.00 ms a time needs here to mean more than noise)"
+        );
+        assert_eq!(rate(3_000_000, ms(1500), floor), Ok(2e6));
     }
 
     #[test]
