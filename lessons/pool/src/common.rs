@@ -446,7 +446,8 @@ pub fn print_measured(result: &Measured, setup: &Setup) {
     let pace = match result.against_loop(setup) {
         Verdict::Ratio(speed_up) => format!(", {} the loop's speed", times(speed_up)),
         Verdict::TooShort { floor } => {
-            format!(", too short to compare with the loop (under {})", duration(floor))
+            let short = if setup.sequential < floor { "the loop's time" } else { "its time" };
+            format!(", too short to compare with the loop ({short} is under {})", duration(floor))
         }
         Verdict::NothingToCompare => String::new(),
     };
@@ -491,9 +492,9 @@ pub fn options(timeline: TimelineArg, title: impl Into<String>) -> Options {
     Options::new().timeline(timeline).chart_title(title)
 }
 
-/// The chart's title for a run of the loop and `methods`: what ran, on
-/// which threads. Rayon's own threads are not drawn (its pool records no
-/// spans): its methods show as the main thread's bar.
+/// The chart's title for a run of the loop and `methods`: what ran. The
+/// home-made pool's workers have rows of their own; rayon's threads record
+/// nothing, so a rayon method shows as the main thread's bar.
 pub fn chart_title(methods: &[Method]) -> String {
     let mut names: Vec<&str> = Vec::new();
     for method in methods {
@@ -501,12 +502,7 @@ pub fn chart_title(methods: &[Method]) -> String {
             names.push(method.python);
         }
     }
-    let rayon = methods.iter().any(|method| method.runner == Runner::Rayon);
-    format!(
-        "The loop, then {} (home-made pool's workers drawn{})",
-        names.join(", "),
-        if rayon { "; rayon's runs in main's bar" } else { "" }
-    )
+    format!("The loop, then {}", names.join(", "))
 }
 
 #[cfg(test)]

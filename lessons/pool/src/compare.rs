@@ -61,7 +61,7 @@ pub fn run(args: &Args) -> ExitCode {
     if let Err(code) = args.table.no_instant.refuse(common::NO_INSTANT) {
         return code;
     }
-    shared::run_blocking(common::options(args.timeline, common::chart_title(&methods())), || {
+    shared::run_blocking(common::options(args.timeline, "The loop, then every method"), || {
         let progress = Progress::start("starting");
         let mut setup = common::Setup::new(&args.table, args.workers, args.chunk as usize, &progress)?;
         let measured = common::measure_all(&methods(), &mut setup, &progress);
