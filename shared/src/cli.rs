@@ -165,8 +165,16 @@ pub fn with_default_example(
     // A value that happens to spell an example's name (`--seed map`) is an
     // error either way, so looking for the name anywhere is enough.
     let named = rest.iter().any(|argument| argument.to_str().is_some_and(|word| names.contains(&word)));
+    // `queue --help` is the lesson's help; `queue -p 2 --help` is asyncq's.
+    let words: Vec<Option<&str>> = rest.iter().map(|argument| argument.to_str()).collect();
+    let asks_help = words.iter().any(|word| matches!(word, Some("-h" | "--help" | "-V" | "--version")));
+    let lesson_level = |index: usize, word: Option<&str>| match word {
+        Some("-h" | "--help" | "-V" | "--version" | "--color") => true,
+        Some(word) if word.starts_with("--color=") => true,
+        _ => index > 0 && words[index - 1] == Some("--color"),
+    };
     let about_the_lesson =
-        rest.iter().any(|argument| matches!(argument.to_str(), Some("-h" | "--help" | "-V" | "--version")));
+        asks_help && words.iter().enumerate().all(|(index, word)| lesson_level(index, *word));
     if !named && !about_the_lesson {
         arguments.insert(1.min(arguments.len()), default.into());
     }
@@ -231,6 +239,9 @@ mod tests {
         assert_eq!(parsed(&["queue", "threads"]).unwrap().example, Example::Threads);
         // Help and version are the lesson's, not the default example's.
         assert_eq!(parsed(&["queue", "--help"]).unwrap_err().kind(), clap::error::ErrorKind::DisplayHelp);
+        let help_of = |line: &[&str]| parsed(line).unwrap_err().to_string();
+        assert!(help_of(&["queue", "--color", "never", "--help"]).contains("Commands:"));
+        assert!(help_of(&["queue", "-p", "2", "--help"]).contains("Usage: queue asyncq"));
         // A flag of one example before another's name is refused.
         assert!(parsed(&["queue", "-p", "2", "threads"]).is_err());
     }

@@ -234,9 +234,9 @@ pub fn times(ratio: f64) -> String {
     }
 }
 
-/// A ratio in a sentence: `1.9×`, `12×`; below 1, as [`times`].
+/// A ratio in a sentence: `1.9×`, `11.8×`, `250×`; below 1, as [`times`].
 fn times_in_words(ratio: f64) -> String {
-    if ratio >= 10.0 {
+    if ratio >= 100.0 {
         format!("{ratio:.0}×")
     } else if ratio >= 1.0 {
         format!("{ratio:.1}×")
@@ -338,8 +338,8 @@ mod tests {
             "2 threads were slower than one (0.25× its speed)"
         );
         assert_eq!(
-            Comparison::new(ms(12_000), ms(1_000)).sentence("it was", "that"),
-            "it was 12× as fast as that"
+            Comparison::new(ms(43_200), ms(3_655)).sentence("it was", "that"),
+            "it was 11.8× as fast as that"
         );
         // Short times on the virtual clock are exact, hence comparable.
         let simulated =

@@ -41,7 +41,7 @@ fn build_lessons() {
 
 /// A command for `lesson`'s binary, colors off, `RUST_BACKTRACE` unset,
 /// in a fresh temporary directory (examples may write files).
-pub fn lesson(name: &str) -> Command {
+pub(crate) fn lesson(name: &str) -> Command {
     build_lessons();
     let path = binaries().join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
     let mut command = Command::new(path);
@@ -64,7 +64,7 @@ fn scratch() -> PathBuf {
 }
 
 /// Runs `command` with `stdin` as its input and returns (exit code, stdout, stderr).
-pub fn run(mut command: Command, stdin: &str) -> (Option<i32>, String, String) {
+pub(crate) fn run(mut command: Command, stdin: &str) -> (Option<i32>, String, String) {
     use std::io::Write;
     use std::process::Stdio;
     let described = format!("{command:?}");
@@ -86,7 +86,7 @@ pub fn run(mut command: Command, stdin: &str) -> (Option<i32>, String, String) {
 }
 
 /// `lesson args...`, run with empty stdin; panics with its output unless it exits 0.
-pub fn stdout_of(name: &str, args: &[&str]) -> String {
+pub(crate) fn stdout_of(name: &str, args: &[&str]) -> String {
     let mut command = lesson(name);
     command.args(args);
     let (code, stdout, stderr) = run(command, "");
