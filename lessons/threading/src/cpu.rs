@@ -29,7 +29,7 @@ use shared::compare::{Comparison, capitalize, times};
 use shared::timing::{Stopwatch, plural, secs};
 use shared::{Failure, Options, println, span};
 
-use crate::{THREADS_ARE_REAL, cannot_start, thread_panicked};
+use crate::{THREADS_ARE_REAL, THREADS_FLOOR, cannot_start, thread_panicked};
 
 /// The most threads `--threads` accepts.
 pub const MAX_THREADS: u32 = 256;
@@ -138,7 +138,7 @@ pub fn verdict(threads: u32, cores: u32, below: u64, one: Duration, many: Durati
     let why = format!("no number below {below} can be prime");
     let subject =
         format!("{} {}", plural(threads, "thread", "threads"), if threads == 1 { "was" } else { "were" });
-    let comparison = Comparison::new(one, many).nothing_if(below <= 2, &why);
+    let comparison = Comparison::new(one, many).floor(THREADS_FLOOR).nothing_if(below <= 2, &why);
     let speed = comparison.sentence(&subject, "one");
     let verdict = comparison.verdict();
     let Some(ratio) = verdict.ratio() else {

@@ -27,7 +27,7 @@ use shared::compare::{Comparison, capitalize, times};
 use shared::timing::{Stopwatch, plural, secs};
 use shared::{Failure, Options, Span, println, span};
 
-use crate::{THREADS_ARE_REAL, cannot_start, thread_panicked};
+use crate::{THREADS_ARE_REAL, THREADS_FLOOR, cannot_start, thread_panicked};
 
 /// The most cooks `--cooks` accepts.
 pub const MAX_COOKS: u32 = 64;
@@ -160,7 +160,8 @@ fn service(cooks: u32, args: &Args, first_row: usize) -> Result<Duration, Failur
 /// measured times ([`shared::compare`]: no dishes is nothing to compare,
 /// and runs too short to time say so).
 pub fn verdict(cooks: u32, dishes: u32, alone: Duration, team: Duration) -> String {
-    let comparison = Comparison::new(alone, team).nothing_if(dishes == 0, "no dishes were ordered");
+    let comparison =
+        Comparison::new(alone, team).floor(THREADS_FLOOR).nothing_if(dishes == 0, "no dishes were ordered");
     match comparison.verdict().ratio() {
         Some(ratio) if cooks == 1 => {
             format!("One cook both times: the two runs differ by chance alone ({}).", times(ratio))

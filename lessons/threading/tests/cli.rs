@@ -308,7 +308,8 @@ fn cpu_counts_the_same_primes_on_one_thread_and_on_many() {
 
 #[test]
 fn cpu_on_one_thread_claims_no_speed_up() {
-    let stdout = stdout_of(threading().args(["cpu", "--below", "200000", "--threads", "1"]));
+    // Long enough to be above the lesson's floor (50 ms) on one thread.
+    let stdout = stdout_of(threading().args(["cpu", "--below", "1000000", "--threads", "1"]));
     assert!(stdout.contains("One thread both times"), "{stdout}");
     assert!(!stdout.contains("as fast as one"), "{stdout}");
 }

@@ -171,7 +171,7 @@ fn the_cpu_verdict_never_promises_what_cannot_happen() {
     // No numbers to test, or runs too short to time: no speed-up is claimed.
     let nothing = cpu::verdict(2, 2, 0, second, half);
     assert_eq!(nothing, "Nothing to compare: no number below 0 can be prime.");
-    let short = cpu::verdict(2, 2, 1000, Duration::from_micros(90), Duration::from_micros(50));
+    let short = cpu::verdict(2, 2, 1000, Duration::from_millis(9), Duration::from_millis(5));
     assert!(short.starts_with("Too short to compare") && !short.contains("as fast"), "{short}");
     assert!(cpu::verdict(2, 2, below, Duration::ZERO, second).starts_with("Too short to compare"));
 }
@@ -183,7 +183,7 @@ fn the_kitchen_verdict_is_true_for_every_count() {
     assert!(kitchen::verdict(1, 5, second, second).starts_with("One cook both times"));
     assert_eq!(kitchen::verdict(3, 6, 3 * second, second), "3 cooks were 3.0× as fast as one.");
     assert!(kitchen::verdict(2, 1, second, second * 21 / 20).contains("about as fast"));
-    let quick = kitchen::verdict(3, 1, Duration::from_micros(120), Duration::from_micros(80));
+    let quick = kitchen::verdict(3, 1, Duration::from_millis(12), Duration::from_millis(8));
     assert!(quick.starts_with("Too short to compare") && !quick.contains("as fast"), "{quick}");
 }
 
