@@ -93,8 +93,11 @@ fn multiprocess_pipe_of_one_number_states_no_rate() {
 }
 
 #[test]
-fn queue_rates_of_one_item_are_too_short() {
+fn queue_rates_of_no_item_or_one_are_not_stated() {
     for example in ["asyncq", "threads"] {
+        let nothing = stdout_of("queue", &[example, "-p", "0", "-c", "1", "--max-sleep", "0", "--quiet"]);
+        assert_no_claim(&nothing);
+        assert!(nothing.contains("no rate: no items"), "{example}:\n{nothing}");
         let args =
             [example, "-p", "1", "-c", "1", "--items-per-producer", "1", "--max-sleep", "0", "--quiet"];
         let stdout = stdout_of("queue", &args);

@@ -328,7 +328,8 @@ fn every_example_draws_its_threads_on_the_chart() {
         (&["square-cube"][..], 2),
         (&["thread-info"], 3),
         (&["race", "--threads", "2", "--increments", "10"], 2),
-        (&["kitchen", "--dish-ms", "1"], 4),
+        // Dishes long enough that every cook starts before the rail is empty.
+        (&["kitchen", "--dish-ms", "30"], 4),
         (&["cpu", "--below", "1000", "--threads", "2"], 3),
     ] {
         let stdout = stdout_of(threading().args(example).arg("--timeline"));
