@@ -132,7 +132,57 @@ pub fn refuse_instant(why: &str) -> ExitCode {
 /// error message that cannot be written ends the program like any other
 /// failed write (see [`crate::output`]), never with a panic.
 pub fn parse<C: clap::Parser>() -> C {
-    match C::try_parse() {
+    parse_from(std::env::args_os())
+}
+
+/// [`parse`] for a lesson with a default example (`queue` runs `asyncq`,
+/// `pool` runs `compare`): a command line that names no example runs
+/// `default` with the flags given, so `queue -p 2 -c 3` is `queue asyncq -p
+/// 2 -c 3`, as the original's `asyncq.py -p 2 -c 3`.
+///
+/// The default is inserted as the example's name, rather than flattening
+/// its flags into the lesson's: flags on the lesson conflict with a named
+/// example (clap's `args_conflicts_with_subcommands`), and that refused
+/// `queue --color never asyncq`, a common flag before the example's name.
+pub fn parse_with_default<C: clap::Parser>(default: &str) -> C {
+    parse_from(with_default_example(&C::command(), std::env::args_os().collect(), default))
+}
+
+/// `arguments` (the program's name first) with `default` inserted as the
+/// example's name when none is given and no help or version is asked of the
+/// lesson itself.
+pub fn with_default_example(
+    lesson: &clap::Command,
+    mut arguments: Vec<std::ffi::OsString>,
+    default: &str,
+) -> Vec<std::ffi::OsString> {
+    let names: Vec<&str> = lesson
+        .get_subcommands()
+        .flat_map(|example| std::iter::once(example.get_name()).chain(example.get_all_aliases()))
+        .chain(["help"])
+        .collect();
+    let rest = arguments.get(1..).unwrap_or_default();
+    // A value that happens to spell an example's name (`--seed map`) is an
+    // error either way, so looking for the name anywhere is enough.
+    let named = rest.iter().any(|argument| argument.to_str().is_some_and(|word| names.contains(&word)));
+    // `queue --help` is the lesson's help; `queue -p 2 --help` is asyncq's.
+    let words: Vec<Option<&str>> = rest.iter().map(|argument| argument.to_str()).collect();
+    let asks_help = words.iter().any(|word| matches!(word, Some("-h" | "--help" | "-V" | "--version")));
+    let lesson_level = |index: usize, word: Option<&str>| match word {
+        Some("-h" | "--help" | "-V" | "--version" | "--color") => true,
+        Some(word) if word.starts_with("--color=") => true,
+        _ => index > 0 && words[index - 1] == Some("--color"),
+    };
+    let about_the_lesson =
+        asks_help && words.iter().enumerate().all(|(index, word)| lesson_level(index, *word));
+    if !named && !about_the_lesson {
+        arguments.insert(1.min(arguments.len()), default.into());
+    }
+    arguments
+}
+
+fn parse_from<C: clap::Parser>(arguments: impl IntoIterator<Item = std::ffi::OsString>) -> C {
+    match C::try_parse_from(arguments) {
         Ok(cli) => cli,
         Err(error) => {
             if let Err(write_error) = error.print() {
@@ -147,5 +197,52 @@ pub fn parse<C: clap::Parser>() -> C {
             }
             std::process::exit(error.exit_code());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::{CommandFactory, Parser, Subcommand};
+
+    #[derive(Parser, Debug)]
+    struct Lesson {
+        #[command(flatten)]
+        color: ColorArg,
+        #[command(subcommand)]
+        example: Example,
+    }
+
+    #[derive(Subcommand, Debug, PartialEq)]
+    enum Example {
+        Asyncq {
+            #[arg(short)]
+            p: Option<u32>,
+        },
+        Threads,
+    }
+
+    fn parsed(line: &[&str]) -> Result<Lesson, clap::Error> {
+        let arguments = line.iter().map(Into::into).collect();
+        Lesson::try_parse_from(with_default_example(&Lesson::command(), arguments, "asyncq"))
+    }
+
+    #[test]
+    fn a_lesson_with_a_default_example_takes_common_flags_before_and_after_any_name() {
+        let never = |lesson: Lesson| lesson.color.color == ColorWhen::Never;
+        assert!(never(parsed(&["queue", "--color", "never", "asyncq"]).unwrap()));
+        assert!(never(parsed(&["queue", "asyncq", "--color", "never"]).unwrap()));
+        assert!(never(parsed(&["queue", "--color", "never", "threads"]).unwrap()));
+        assert!(never(parsed(&["queue", "--color", "never"]).unwrap()));
+        assert_eq!(parsed(&["queue", "-p", "2"]).unwrap().example, Example::Asyncq { p: Some(2) });
+        assert_eq!(parsed(&["queue"]).unwrap().example, Example::Asyncq { p: None });
+        assert_eq!(parsed(&["queue", "threads"]).unwrap().example, Example::Threads);
+        // Help and version are the lesson's, not the default example's.
+        assert_eq!(parsed(&["queue", "--help"]).unwrap_err().kind(), clap::error::ErrorKind::DisplayHelp);
+        let help_of = |line: &[&str]| parsed(line).unwrap_err().to_string();
+        assert!(help_of(&["queue", "--color", "never", "--help"]).contains("Commands:"));
+        assert!(help_of(&["queue", "-p", "2", "--help"]).contains("Usage: queue asyncq"));
+        // A flag of one example before another's name is refused.
+        assert!(parsed(&["queue", "-p", "2", "threads"]).is_err());
     }
 }

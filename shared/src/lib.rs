@@ -13,7 +13,10 @@
 //!   runtime it declares, on the real clock or the virtual one (`--instant`),
 //!   print its footer and chart, and turn its outcome into an exit code;
 //! - [`timing`]: the run's clock, a stopwatch on it, the footer, and numbers
-//!   for people (`1 job`, `200,000 rows`);
+//!   for people (`1 job`, `200,000 rows`); every duration it formats says
+//!   when it is virtual;
+//! - [`compare`]: "B was n× as fast as A" only when the times support it
+//!   ("too short to compare", "nothing to compare" otherwise);
 //! - [`cli`]: the common flags, in groups an example takes only if they do
 //!   something there;
 //! - [`console`]: lines and numbers from stdin, async (`aioconsole.ainput`)
@@ -110,6 +113,7 @@
 
 pub mod cli;
 pub mod colors;
+pub mod compare;
 pub mod console;
 pub mod files;
 pub mod interrupt;

@@ -54,6 +54,12 @@ const MAX_LABEL: usize = 20;
 /// The fewest columns of bars a chart keeps; labels shrink first.
 const MIN_COLUMNS: usize = 10;
 
+/// The widest a chart is drawn, whatever `COLUMNS` says: each row is a line
+/// of this many cells, and a `COLUMNS` of a hundred billion would otherwise
+/// ask for that many per row (a panic on "capacity overflow", or gigabytes).
+/// No screen is wider than this many characters.
+pub const MAX_WIDTH: usize = 1000;
+
 /// How a span ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
@@ -615,11 +621,24 @@ macro_rules! join {
     }};
 }
 
-/// The width to draw at: `COLUMNS` if set, else the terminal's width, else 80.
+/// The width to draw at: `COLUMNS` if set, else the terminal's width, else
+/// 80; never more than [`MAX_WIDTH`].
 pub fn terminal_width() -> usize {
-    let from_env = std::env::var("COLUMNS").ok().and_then(|value| value.trim().parse().ok());
     let from_terminal = || terminal_size::terminal_size().map(|(width, _)| usize::from(width.0));
-    from_env.or_else(from_terminal).unwrap_or(80)
+    width_from(std::env::var("COLUMNS").ok().as_deref(), from_terminal)
+}
+
+/// [`terminal_width`] from the value of `COLUMNS` (if set) and the
+/// terminal's width (if there is a terminal). A `COLUMNS` that is not a
+/// number is ignored, as shells do; one too large to parse is as wide as
+/// can be, and the result is clamped to [`MAX_WIDTH`].
+fn width_from(columns: Option<&str>, terminal: impl FnOnce() -> Option<usize>) -> usize {
+    let from_env = columns.map(str::trim).and_then(|value| match value.parse::<usize>() {
+        Ok(width) => Some(width),
+        Err(_) if !value.is_empty() && value.bytes().all(|byte| byte.is_ascii_digit()) => Some(usize::MAX),
+        Err(_) => None,
+    });
+    from_env.or_else(terminal).unwrap_or(80).min(MAX_WIDTH)
 }
 
 /// What one cell of a row shows; later variants win when bars share a cell.
@@ -652,6 +671,7 @@ impl Glyph {
 /// codes are dropped on output when colors are off. Returns an empty string
 /// for a chart with no bars.
 pub fn render(chart: &Chart, width: usize, clock: Clock) -> String {
+    let width = width.min(MAX_WIDTH);
     let bars = &chart.bars;
     if bars.is_empty() {
         return String::new();
@@ -930,6 +950,24 @@ mod tests {
         }
         let labels = plain_lines(&bars, 80).pop().unwrap();
         assert_ne!(labels, "", "the legend is the last line at 80 columns");
+    }
+
+    #[test]
+    fn a_huge_width_is_clamped_and_draws_a_chart_no_wider() {
+        let bars = [bar(0, 0, 100), bar(1, 50, 150)];
+        for width in [MAX_WIDTH + 1, 100_000_000_000, usize::MAX] {
+            let lines = plain_lines(&bars, width);
+            assert!(lines.iter().all(|line| line.chars().count() <= MAX_WIDTH), "{width}");
+            assert!(lines.iter().any(|line| line.chars().count() > MAX_WIDTH - 10), "{width}");
+        }
+        let terminal = || Some(120);
+        assert_eq!(width_from(Some("100000000000"), terminal), MAX_WIDTH);
+        assert_eq!(width_from(Some("99999999999999999999999999"), terminal), MAX_WIDTH);
+        assert_eq!(width_from(Some(" 60 "), terminal), 60);
+        assert_eq!(width_from(Some("wide"), terminal), 120);
+        assert_eq!(width_from(None, terminal), 120);
+        assert_eq!(width_from(None, || None), 80);
+        assert_eq!(width_from(None, || Some(5000)), MAX_WIDTH);
     }
 
     #[test]

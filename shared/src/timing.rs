@@ -145,22 +145,62 @@ impl Stopwatch {
 /// `count executed in 1.00 seconds.` from a prefix and a measured duration;
 /// on the paused clock it says the time is virtual.
 pub fn footer(prefix: &str, clock: Clock, elapsed: Duration) -> String {
-    let seconds = seconds(elapsed);
+    let took = seconds_in_words_on(clock, elapsed, 2);
     match clock {
-        Clock::Real => format!("{prefix} {seconds} seconds."),
-        Clock::Virtual => format!("{prefix} {seconds} seconds of virtual time (paused clock, --instant)."),
+        Clock::Real => format!("{prefix} {took}."),
+        Clock::Virtual => format!("{prefix} {took} (paused clock, --instant)."),
+    }
+}
+
+// Every duration the course prints goes through the formatters below. Each
+// reads the clock of the run ([`Clock::current`]) and, inside an `--instant`
+// run, says that the time is virtual: an example cannot forget to.
+
+/// What every formatted duration gets on the paused clock.
+pub const VIRTUAL_MARK: &str = "of virtual time";
+
+/// `text` as it reads on `clock`: `2.00 s`, or `2.00 s of virtual time`.
+fn on_clock(clock: Clock, text: String) -> String {
+    match clock {
+        Clock::Real => text,
+        Clock::Virtual => format!("{text} {VIRTUAL_MARK}"),
     }
 }
 
 /// `3655 s` as `1:00:55`: hours, minutes, seconds (fractions are dropped).
+/// A reading of a clock face, with no mark: say which clock beside it.
 pub fn hms(duration: Duration) -> String {
     let total = duration.as_secs();
     format!("{}:{:02}:{:02}", total / 3600, total / 60 % 60, total % 60)
 }
 
-/// Seconds with two decimals, the precision the originals print.
+/// The bare number of seconds with two decimals (`1.00`), for a line that
+/// states its clock itself. To print a duration, use [`secs`],
+/// [`seconds_in_words`] or [`duration`], which say when it is virtual.
 pub fn seconds(duration: Duration) -> String {
     format!("{:0.2}", duration.as_secs_f64())
+}
+
+/// `1.00 s`, or `1.00 s of virtual time` inside an `--instant` run.
+pub fn secs(duration: Duration) -> String {
+    on_clock(Clock::current(), format!("{} s", seconds(duration)))
+}
+
+/// `2.00000 seconds` with `decimals` decimals, as the originals print
+/// (`seconds of virtual time` inside an `--instant` run).
+pub fn seconds_in_words(duration: Duration, decimals: usize) -> String {
+    seconds_in_words_on(Clock::current(), duration, decimals)
+}
+
+/// [`seconds_in_words`] on a given clock.
+pub fn seconds_in_words_on(clock: Clock, duration: Duration, decimals: usize) -> String {
+    on_clock(clock, format!("{:.decimals$} seconds", duration.as_secs_f64()))
+}
+
+/// `4 seconds`, `1 second`: a whole number of seconds to wait, as the
+/// originals announce their sleeps (`of virtual time` inside an `--instant` run).
+pub fn whole_seconds(seconds: u64) -> String {
+    on_clock(Clock::current(), plural(seconds, "second", "seconds"))
 }
 
 /// `1 item`, `2 items`: a count with its noun in the right number.
@@ -169,9 +209,23 @@ pub fn plural(count: impl Into<u64>, singular: &str, plural: &str) -> String {
     format!("{count} {}", if count == 1 { singular } else { plural })
 }
 
-/// `1.23 s`, `45.6 ms`, `7.8 µs`, `120 ns`: three significant digits at most.
+/// `1.23 s`, `45.6 ms`, `7.8 µs`, `120 ns`: three significant digits at
+/// most (`of virtual time` inside an `--instant` run).
 pub fn duration(duration: Duration) -> String {
-    let seconds = duration.as_secs_f64();
+    on_clock(Clock::current(), in_units(duration.as_secs_f64()))
+}
+
+/// `total / count` as [`duration`] prints it, to a fraction of a
+/// nanosecond: `1.46 ns` per row. Dividing a `Duration` by an integer
+/// truncates to whole nanoseconds (1.46 ns becomes `1.00 ns`), and a
+/// `u32` count cut from a larger one divides by the wrong number; this
+/// divides in `f64`. `None` for a count of 0.
+pub fn duration_each(total: Duration, count: u64) -> Option<String> {
+    (count > 0).then(|| on_clock(Clock::current(), in_units(total.as_secs_f64() / count as f64)))
+}
+
+/// Seconds in the unit that gives at most three significant digits.
+fn in_units(seconds: f64) -> String {
     let (value, unit) = if seconds >= 1.0 {
         (seconds, "s")
     } else if seconds >= 1e-3 {
@@ -291,6 +345,33 @@ mod tests {
         assert_eq!(duration(Duration::from_micros(456)), "456 µs");
         assert_eq!(duration(Duration::from_nanos(7_800)), "7.80 µs");
         assert_eq!(duration(Duration::from_nanos(120)), "120 ns");
+    }
+
+    #[test]
+    fn every_formatted_duration_says_when_it_is_virtual() {
+        let two = Duration::from_secs(2);
+        assert_eq!(secs(two), "2.00 s");
+        assert_eq!(seconds_in_words(two, 5), "2.00000 seconds");
+        assert_eq!(duration(two), "2.00 s");
+        assert_eq!(whole_seconds(1), "1 second");
+        let _virtual = Clock::Virtual.install();
+        assert_eq!(secs(two), "2.00 s of virtual time");
+        assert_eq!(seconds_in_words(two, 5), "2.00000 seconds of virtual time");
+        assert_eq!(duration(Duration::from_millis(45)), "45.0 ms of virtual time");
+        assert_eq!(duration_each(two, 4).unwrap(), "500 ms of virtual time");
+        assert_eq!(whole_seconds(4), "4 seconds of virtual time");
+        assert_eq!(footer("slept", Clock::Real, two), "slept 2.00 seconds.");
+    }
+
+    #[test]
+    fn a_duration_per_item_keeps_its_fraction_of_a_nanosecond() {
+        // 200,000 rows in 292 µs: 1.46 ns a row, which `Duration / u32` makes 1 ns.
+        let total = Duration::from_micros(292);
+        assert_eq!(duration(total / 200_000), "1.00 ns");
+        assert_eq!(duration_each(total, 200_000).unwrap(), "1.46 ns");
+        // A count above u32::MAX divides by itself, not by what is left of it.
+        assert_eq!(duration_each(Duration::from_secs(10), 10_000_000_000).unwrap(), "1.00 ns");
+        assert_eq!(duration_each(total, 0), None);
     }
 
     #[test]

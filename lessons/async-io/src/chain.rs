@@ -20,7 +20,7 @@ use ::rand::RngExt;
 use futures::future::join_all;
 use shared::cli::{InstantArg, SeedArg, TimelineArg};
 use shared::random::Rng;
-use shared::timing::plural;
+use shared::timing::{seconds_in_words, whole_seconds};
 use shared::{Instrument, Options, println, span};
 use tokio::time::Instant;
 
@@ -51,7 +51,7 @@ pub struct Args {
 /// `async def part1(n)`.
 pub async fn part1(n: u64, rng: &mut Rng) -> String {
     let i = rng.random_range(0..=10);
-    println!("part1({n}) sleeping for {}.", plural(i, "second", "seconds"));
+    println!("part1({n}) sleeping for {}.", whole_seconds(i));
     tokio::time::sleep(Duration::from_secs(i)).await;
     let result = format!("result{n}-1");
     println!("Returning part1({n}) == {result}.");
@@ -61,7 +61,7 @@ pub async fn part1(n: u64, rng: &mut Rng) -> String {
 /// `async def part2(n, arg)`.
 pub async fn part2(n: u64, arg: &str, rng: &mut Rng) -> String {
     let i = rng.random_range(0..=10);
-    println!("part2({n}, {arg:?}) sleeping for {}.", plural(i, "second", "seconds"));
+    println!("part2({n}, {arg:?}) sleeping for {}.", whole_seconds(i));
     tokio::time::sleep(Duration::from_secs(i)).await;
     let result = format!("result{n}-2 derived from {arg}");
     println!("Returning part2({n}, {arg:?}) == {result}.");
@@ -73,8 +73,8 @@ pub async fn chain(n: u64, mut rng: Rng) {
     let start = Instant::now();
     let p1 = part1(n, &mut rng).await;
     let p2 = part2(n, &p1, &mut rng).await;
-    let end = start.elapsed().as_secs_f64();
-    println!("-->Chained result{n} => {p2} (took {end:0.2} seconds).");
+    let end = seconds_in_words(start.elapsed(), 2);
+    println!("-->Chained result{n} => {p2} (took {end}).");
 }
 
 /// `async def main(*args)`: `gather(*(chain(n) for n in args))`.

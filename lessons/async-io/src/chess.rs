@@ -38,6 +38,7 @@ use std::time::Duration;
 use futures::stream::{FuturesUnordered, StreamExt};
 use shared::cli::TimelineArg;
 use shared::colors::{NOTE, styled};
+use shared::compare::{Comparison, capitalize};
 use shared::timing::{Clock, hms};
 use shared::{Failure, Instrument, Options, println, span};
 use tokio::sync::Notify;
@@ -169,8 +170,13 @@ pub fn run(args: &Args) -> ExitCode {
             lengths.push(play(args, Mode::Async).await);
         }
         if let [sync, asynchronous] = lengths[..] {
-            let ratio = sync.as_secs_f64() / asynchronous.as_secs_f64();
-            println!("\nMoving from table to table made the exhibition {ratio:.1}× shorter.");
+            // Exhibition time is exact (a sum of the schedule's moves) on
+            // either clock: no floor but the clock's resolution.
+            let comparison = Comparison::new(sync, asynchronous).on(Clock::Virtual);
+            println!(
+                "\n{}.",
+                capitalize(&comparison.sentence("moving from table to table was", "one game at a time"))
+            );
         }
         Ok::<(), Failure>(())
     })

@@ -198,7 +198,8 @@ impl Report {
     fn add(&mut self, row: usize, i: u64, processed: Processed) {
         match processed {
             Processed::Written(path) => {
-                println!("{}", paint(row, format_args!("Worker: slept {i} s, wrote {}", path.display())));
+                let slept = shared::timing::whole_seconds(i); // says when it is virtual
+                println!("{}", paint(row, format_args!("Worker: slept {slept}, wrote {}", path.display())));
                 self.written.push(path);
             }
             Processed::Failed(path, error) => {

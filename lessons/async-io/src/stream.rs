@@ -28,7 +28,8 @@ use std::time::Duration;
 use futures::stream::{self, Stream, StreamExt};
 use shared::cli::{InstantArg, TimelineArg};
 use shared::colors::{HEADING, styled};
-use shared::timing::{Stopwatch, plural, seconds};
+use shared::compare::{Comparison, capitalize};
+use shared::timing::{Clock, Stopwatch, plural, secs};
 use shared::{Instrument, Options, println, span};
 
 /// The generator's sleep after each item, as in the original.
@@ -88,7 +89,7 @@ pub async fn async_for(u: u32) {
     let stopwatch = Stopwatch::start();
     let mut numbers = pin!(mygen(u));
     while let Some(i) = numbers.next().await {
-        println!("got {i:>4} at {} s", seconds(stopwatch.elapsed()));
+        println!("got {i:>4} at {}", secs(stopwatch.elapsed()));
     }
 }
 // ANCHOR_END: async_for
@@ -123,9 +124,9 @@ pub fn run(args: &Args) -> ExitCode {
         let (g, f) = main(u).instrument(span(0, "comprehensions")).await;
         println!("{g:?}\n{f:?}");
         println!(
-            "two walks of {}, one at a time: {} s\n",
+            "two walks of {}, one at a time: {}\n",
             plural(u, "item", "items"),
-            seconds(stopwatch.elapsed())
+            secs(stopwatch.elapsed())
         );
 
         println!("{}", styled(HEADING, "async for: `while let Some(i) = stream.next().await`"));
@@ -139,29 +140,37 @@ pub fn run(args: &Args) -> ExitCode {
         let stopwatch = Stopwatch::start();
         let results = one_by_one(n).instrument(span(2, "one by one")).await;
         let alone = stopwatch.elapsed();
-        println!("{results:?} in {} s: the sum of every job\n", seconds(alone));
+        println!("{results:?} in {}: the sum of every job\n", secs(alone));
 
         let call = format!("`.map(job).buffer_unordered({at_once})`");
         println!("{}", styled(HEADING, format!("The same jobs, at most {at_once} at a time: {call}")));
         let stopwatch = Stopwatch::start();
         let results = buffered(n, at_once).instrument(span(3, format!("buffer_unordered({at_once})"))).await;
         let together = stopwatch.elapsed();
-        println!("{results:?} in {} s, in the order the jobs finished", seconds(together));
+        println!("{results:?} in {}, in the order the jobs finished", secs(together));
         println!("{}", conclusion(n, at_once, alone, together));
         Ok(())
     })
 }
 
-/// What the last part showed, true for every `--items` and `--concurrency`.
+/// What the last part showed, true for every `--items` and `--concurrency`:
+/// the comparison is [`shared::compare`]'s, on the run's clock, and no more
+/// jobs are said to have waited together than there were jobs.
 pub fn conclusion(jobs: u64, at_once: usize, alone: Duration, together: Duration) -> String {
-    let ratio = alone.as_secs_f64() / together.as_secs_f64().max(f64::EPSILON);
+    let comparison = Comparison::new(alone, together).on(Clock::current());
+    let speed = comparison.sentence("the buffered jobs were", "the jobs one at a time");
+    // `buffer_unordered(1000)` over 3 jobs keeps 3 going, not 1000.
+    let overlapped = (at_once as u64).min(jobs);
     if jobs < 2 {
-        format!("With one job there is nothing to overlap: {ratio:.1}× the speed. Try --items 10.")
+        format!("With one job there is nothing to overlap: {speed}. Try --items 10.")
     } else if at_once < 2 {
+        format!("One job at a time is no concurrency, so nothing overlapped: {speed}. Try --concurrency 4.")
+    } else if comparison.verdict().faster() {
         format!(
-            "One job at a time is no concurrency, so nothing overlapped: {ratio:.1}× the speed. Try --concurrency 4."
+            "{}: up to {overlapped} jobs waited at the same time. That is concurrency.",
+            capitalize(&speed)
         )
     } else {
-        format!("{ratio:.1}× faster: up to {at_once} jobs waited at the same time. That is concurrency.")
+        format!("{}.", capitalize(&speed))
     }
 }

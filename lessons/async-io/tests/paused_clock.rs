@@ -139,7 +139,7 @@ async fn chains_run_their_parts_in_order_and_together_take_the_longest() {
         let bar = &recording.bars_of(row)[0];
         assert_eq!((bar.start, bar.end), (Duration::ZERO, took), "chain({n})");
         let chained = format!(
-            "-->Chained result{n} => result{n}-2 derived from result{n}-1 (took {}.00 seconds).",
+            "-->Chained result{n} => result{n}-2 derived from result{n}-1 (took {}.00 seconds of virtual time).",
             took.as_secs()
         );
         assert_eq!(lines.last(), Some(&chained));
@@ -207,7 +207,12 @@ async fn async_comprehensions_walk_the_generator_one_item_at_a_time() {
     stream::async_for(4).await;
     assert_eq!(
         recording.texts(),
-        ["got    1 at 0.00 s", "got    2 at 0.10 s", "got    4 at 0.20 s", "got    8 at 0.30 s"]
+        [
+            "got    1 at 0.00 s of virtual time",
+            "got    2 at 0.10 s of virtual time",
+            "got    4 at 0.20 s of virtual time",
+            "got    8 at 0.30 s of virtual time"
+        ]
     );
 }
 

@@ -17,6 +17,8 @@
 
 use std::process::ExitCode;
 
+use shared::cli::TimelineArg;
+use shared::compare::Verdict;
 use shared::println;
 
 use crate::common::{self, Measured, Method, Runner, Setup, TableArgs, WorkersArg};
@@ -32,6 +34,9 @@ pub struct Args {
     /// `--workers`.
     #[command(flatten)]
     pub workers: WorkersArg,
+    /// `--timeline`.
+    #[command(flatten)]
+    pub timeline: TimelineArg,
 }
 
 // ANCHOR: port
@@ -77,7 +82,7 @@ pub fn run(args: &Args) -> ExitCode {
     if let Err(code) = args.table.no_instant.refuse(common::NO_INSTANT) {
         return code;
     }
-    shared::run_blocking(common::options(None), || {
+    shared::run_blocking(common::options(args.timeline, common::chart_title(&METHODS)), || {
         let (setup, measured) = common::run_methods(&args.table, args.workers, 1, &METHODS)?;
         println!();
         explain(&setup, &measured[0]);
@@ -93,19 +98,25 @@ pub fn explain(setup: &Setup, apply: &Measured) {
         println!("With no rows there is nothing to send: nothing to compare.");
         return;
     }
-    let Some(overhead) = apply.overhead_per_task(setup.sequential) else {
-        println!(
-            "Here apply was not slower than the loop: the measurements are too small to tell them apart."
-        );
+    let verdict = apply.against_loop(setup);
+    let Some(overhead) = apply.overhead_per_task(setup) else {
+        let why = match verdict {
+            Verdict::TooShort { floor } => format!(
+                "a time is under the {} this lesson needs to tell it from noise: too short to compare",
+                shared::timing::duration(floor)
+            ),
+            _ => "the measurements do not tell them apart".to_string(),
+        };
+        println!("Here apply was not measurably slower than the loop: {why}.");
         return;
     };
-    let work = setup.sequential / rows as u32;
+    let work = shared::timing::duration_each(setup.sequential, rows as u64).unwrap_or_default();
     println!(
         "Why apply is slower: each row is a round trip to a worker thread. The loop spends {} per row on \
          the counting; apply spent {} more per row: the task is queued, a sleeping worker is woken to take \
          it, and the main thread sleeps until the count comes back through a channel and wakes it. The \
          rows are still counted one at a time, so the workers never run side by side.",
-        shared::timing::duration(work),
+        work,
         shared::timing::duration(overhead),
     );
 }

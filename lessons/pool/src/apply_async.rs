@@ -190,5 +190,5 @@ pub const METHODS: [Method; 2] = [
 
 /// Runs the loop and `apply_async` on both pools.
 pub fn run(args: &Args) -> ExitCode {
-    common::run_example_chunked(&args.table, args.workers, args.chunk as usize, Some(args.timeline), &METHODS)
+    common::run_example_chunked(&args.table, args.workers, args.chunk as usize, args.timeline, &METHODS)
 }

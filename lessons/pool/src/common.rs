@@ -14,6 +14,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use shared::cli::{NoInstantArg, SeedArg, TimelineArg};
+use shared::compare::{Comparison, Verdict, times};
 use shared::timing::{duration, plural, plural_thousands, thousands};
 use shared::{Failure, Options, println, span};
 
@@ -77,6 +78,18 @@ impl WorkersArg {
             None => std::thread::available_parallelism().map_or(1, NonZeroUsize::get),
         }
     }
+}
+
+/// The shortest time this lesson compares with another. A pool wakes a
+/// sleeping thread for a task in tens of microseconds, and a loop that short
+/// is mostly the first touch of its memory: under this floor, a ratio of two
+/// times is the noise's, and the lesson says "too short" instead.
+pub const FLOOR: Duration = Duration::from_micros(100);
+
+/// `time` against the sequential loop's time, for a table of `rows` rows:
+/// nothing to compare for an empty table, too short under [`FLOOR`].
+pub fn against_loop(sequential: Duration, time: Duration, rows: usize) -> Comparison<'static> {
+    Comparison::new(sequential, time).floor(FLOOR).nothing_if(rows == 0, "the table has no rows")
 }
 
 /// Why no example of this lesson takes `--instant`.
@@ -262,18 +275,20 @@ pub struct Measured {
 }
 
 impl Measured {
-    /// How many times as fast as the sequential loop (below 1: slower), when
-    /// both times are measurable.
-    pub fn speed_up(&self, sequential: Duration) -> Option<f64> {
-        (!self.time.is_zero() && !sequential.is_zero())
-            .then(|| sequential.as_secs_f64() / self.time.as_secs_f64())
+    /// This method against the sequential loop ([`against_loop`]): its
+    /// speed-up, or why there is none to state.
+    pub fn against_loop(&self, setup: &Setup) -> Verdict {
+        against_loop(setup.sequential, self.time, setup.table.len()).verdict()
     }
 
     /// Wall time above the sequential loop's, per task: what each task cost
-    /// beyond the counting, when the method was slower than the loop.
-    pub fn overhead_per_task(&self, sequential: Duration) -> Option<Duration> {
+    /// beyond the counting, when the method was measurably slower than the
+    /// loop (`None` when the times are too short to compare).
+    pub fn overhead_per_task(&self, setup: &Setup) -> Option<Duration> {
         let tasks = self.tasks.filter(|&tasks| tasks > 0)?;
-        (self.time > sequential).then(|| (self.time - sequential).div_f64(tasks as f64))
+        self.against_loop(setup).ratio()?;
+        let above = self.time.checked_sub(setup.sequential).filter(|above| !above.is_zero())?;
+        Some(above.div_f64(tasks as f64))
     }
 }
 
@@ -391,7 +406,7 @@ pub fn run_methods(
 pub fn run_example(
     table: &TableArgs,
     workers: WorkersArg,
-    timeline: Option<TimelineArg>,
+    timeline: TimelineArg,
     methods: &[Method],
 ) -> ExitCode {
     run_example_chunked(table, workers, 1, timeline, methods)
@@ -402,13 +417,13 @@ pub fn run_example_chunked(
     table: &TableArgs,
     workers: WorkersArg,
     chunk: usize,
-    timeline: Option<TimelineArg>,
+    timeline: TimelineArg,
     methods: &[Method],
 ) -> ExitCode {
     if let Err(code) = table.no_instant.refuse(NO_INSTANT) {
         return code;
     }
-    shared::run_blocking(options(timeline), || {
+    shared::run_blocking(options(timeline, chart_title(methods)), || {
         let (_, measured) = run_methods(table, workers, chunk, methods)?;
         check_all(&measured)
     })
@@ -428,9 +443,13 @@ pub fn print_measured(result: &Measured, setup: &Setup) {
         Some(tasks) => plural_thousands(tasks as u64, "task", "tasks"),
         None => "tasks split by rayon".into(),
     };
-    let pace = match result.speed_up(setup.sequential) {
-        Some(speed_up) => format!(", {} the loop's speed", times(speed_up)),
-        None => String::new(),
+    let pace = match result.against_loop(setup) {
+        Verdict::Ratio(speed_up) => format!(", {} the loop's speed", times(speed_up)),
+        Verdict::TooShort { floor } => {
+            let short = if setup.sequential < floor { "the loop's time" } else { "its time" };
+            format!(", too short to compare with the loop ({short} is under {})", duration(floor))
+        }
+        Verdict::NothingToCompare => String::new(),
     };
     println!(
         "{} on the {} pool ({}, {tasks}): {}{}{pace}",
@@ -467,38 +486,28 @@ pub fn check_all(measured: &[Measured]) -> Result<(), Failure> {
     }
 }
 
-/// The options every method example runs with.
-pub fn options(timeline: Option<TimelineArg>) -> Options {
-    let options = Options::new();
-    match timeline {
-        Some(timeline) => options.timeline(timeline).chart_title("Home-made pool"),
-        None => options,
-    }
+/// The options every method example runs with: the chart, when
+/// `--timeline` is given, titled with what ran (`title`).
+pub fn options(timeline: TimelineArg, title: impl Into<String>) -> Options {
+    Options::new().timeline(timeline).chart_title(title)
 }
 
-/// A speed ratio: `1.93×`, `0.0041×`: two significant digits below 1.
-pub fn times(ratio: f64) -> String {
-    if ratio >= 10.0 {
-        format!("{ratio:.0}×")
-    } else if ratio >= 1.0 {
-        format!("{ratio:.2}×")
-    } else {
-        let decimals = (-ratio.log10()).floor().max(0.0) as usize + 2;
-        format!("{ratio:.decimals$}×")
+/// The chart's title for a run of the loop and `methods`: what ran. The
+/// home-made pool's workers have rows of their own; rayon's threads record
+/// nothing, so a rayon method shows as the main thread's bar.
+pub fn chart_title(methods: &[Method]) -> String {
+    let mut names: Vec<&str> = Vec::new();
+    for method in methods {
+        if !names.contains(&method.python) {
+            names.push(method.python);
+        }
     }
+    format!("The loop, then {}", names.join(", "))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn numbers_print_for_people() {
-        assert_eq!(times(1.934), "1.93×");
-        assert_eq!(times(0.0041), "0.0041×");
-        assert_eq!(times(0.5), "0.50×");
-        assert_eq!(times(120.4), "120×");
-    }
 
     #[test]
     fn best_of_runs_the_work_that_many_times_and_keeps_the_fastest() {

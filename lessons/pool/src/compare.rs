@@ -18,6 +18,8 @@
 
 use std::process::ExitCode;
 
+use shared::cli::TimelineArg;
+use shared::compare::{Verdict, times};
 use shared::println;
 
 use crate::common::{self, Measured, Method, TableArgs, WorkersArg};
@@ -35,6 +37,9 @@ pub struct Args {
     /// Rows per task for apply-async (default 1, as in the original).
     #[arg(long, value_name = "N", default_value_t = 1, allow_negative_numbers = true, value_parser = common::parse_chunk)]
     pub chunk: u32,
+    /// `--timeline`.
+    #[command(flatten)]
+    pub timeline: TimelineArg,
 }
 
 /// Every method of the lesson, in the order of the seed.
@@ -56,7 +61,7 @@ pub fn run(args: &Args) -> ExitCode {
     if let Err(code) = args.table.no_instant.refuse(common::NO_INSTANT) {
         return code;
     }
-    shared::run_blocking(common::options(None), || {
+    shared::run_blocking(common::options(args.timeline, "The loop, then every method"), || {
         let progress = Progress::start("starting");
         let mut setup = common::Setup::new(&args.table, args.workers, args.chunk as usize, &progress)?;
         let measured = common::measure_all(&methods(), &mut setup, &progress);
@@ -79,7 +84,7 @@ fn print_table(setup: &common::Setup, measured: &[Measured]) {
         "main thread".into(),
         "—".into(),
         shared::timing::duration(setup.sequential),
-        "1×".into(),
+        if setup.table.is_empty() { "—".into() } else { "1×".into() },
         "—".into(),
     ]);
     for result in measured {
@@ -90,8 +95,8 @@ fn print_table(setup: &common::Setup, measured: &[Measured]) {
             method.runner.name().into(),
             result.tasks.map_or("rayon's".into(), |tasks| shared::timing::thousands(tasks as u64)),
             shared::timing::duration(result.time),
-            result.speed_up(setup.sequential).map_or("—".into(), common::times),
-            result.overhead_per_task(setup.sequential).map_or("—".into(), shared::timing::duration),
+            result.against_loop(setup).cell(),
+            result.overhead_per_task(setup).map_or("—".into(), shared::timing::duration),
         ]);
     }
     let widths: Vec<usize> = (0..heading.len())
@@ -132,14 +137,30 @@ fn print_conclusions(setup: &common::Setup, measured: &[Measured]) {
         }
     }
     println!(
-        "speed-up: the loop's time divided by the method's (below 1×: slower than the loop). overhead per \
-         task: the time above the loop's, divided by the tasks handed to the pool; — where the method was \
-         not slower than the loop or rayon split the work itself."
+        "speed-up: the loop's time divided by the method's (below 1×: slower than the loop; too short: a \
+         time under {}, where the noise is as large as the work). overhead per task: the time above the \
+         loop's, divided by the tasks handed to the pool; — where the method was not slower than the loop, \
+         the times were too short, or rayon split the work itself.",
+        shared::timing::duration(common::FLOOR)
     );
+    let verdicts: Vec<(&Measured, Verdict)> =
+        measured.iter().map(|result| (result, result.against_loop(setup))).collect();
+    if rows == 0 {
+        println!("The table has no rows: nothing to compare.");
+        return;
+    }
+    if verdicts.iter().any(|(_, verdict)| verdict.ratio().is_none()) {
+        println!(
+            "Some times are under {}: too short to compare, so no method is named fastest or slowest. Try \
+             more --rows.",
+            shared::timing::duration(common::FLOOR)
+        );
+        return;
+    }
     let timed: Vec<(&Measured, f64)> =
-        measured.iter().filter_map(|result| Some((result, result.speed_up(setup.sequential)?))).collect();
+        verdicts.iter().filter_map(|(result, verdict)| Some((*result, verdict.ratio()?))).collect();
     let Some(&(fastest, best)) = timed.iter().max_by(|a, b| a.1.total_cmp(&b.1)) else {
-        println!("The times are too small to compare.");
+        println!("No method ran: nothing to compare.");
         return;
     };
     let &(slowest, worst) = timed.iter().min_by(|a, b| a.1.total_cmp(&b.1)).unwrap_or(&(fastest, best));
@@ -148,7 +169,7 @@ fn print_conclusions(setup: &common::Setup, measured: &[Measured]) {
             "Fastest: {} on the {} pool, {} the loop's speed with {}.",
             fastest.method.python,
             fastest.method.runner.name(),
-            common::times(best),
+            times(best),
             shared::timing::plural_thousands(setup.workers() as u64, "worker", "workers")
         );
     } else {
@@ -167,14 +188,14 @@ fn print_conclusions(setup: &common::Setup, measured: &[Measured]) {
                 shared::timing::plural_thousands(rows as u64, "row", "rows")
             )
         });
-        let overhead = slowest.overhead_per_task(setup.sequential).map_or(String::new(), |overhead| {
+        let overhead = slowest.overhead_per_task(setup).map_or(String::new(), |overhead| {
             format!("; each task cost {} beyond the counting", shared::timing::duration(overhead))
         });
         println!(
             "Slowest: {} on the {} pool, {} the loop's speed{tasks}{overhead}.",
             slowest.method.python,
             slowest.method.runner.name(),
-            common::times(worst),
+            times(worst),
         );
     }
 }

@@ -34,6 +34,7 @@ use std::time::{Duration, Instant};
 use rand::RngExt;
 use rayon::prelude::*;
 use shared::cli::{NoInstantArg, SeedArg};
+use shared::compare::{Verdict, times};
 use shared::println;
 
 use crate::common::{self, WorkersArg};
@@ -201,11 +202,13 @@ fn print_way(
     results: &[f64],
     check: Result<(), ()>,
 ) {
-    let pace = match loop_time {
-        Some(loop_time) if !time.is_zero() && !loop_time.is_zero() => {
-            format!(", {} the loop's speed", common::times(loop_time.as_secs_f64() / time.as_secs_f64()))
+    let pace = match loop_time.map(|loop_time| common::against_loop(loop_time, time, results.len()).verdict())
+    {
+        Some(Verdict::Ratio(speed_up)) => format!(", {} the loop's speed", times(speed_up)),
+        Some(Verdict::TooShort { floor }) => {
+            format!(", too short to compare with the loop (under {})", shared::timing::duration(floor))
         }
-        _ => String::new(),
+        Some(Verdict::NothingToCompare) | None => String::new(),
     };
     let first: Vec<String> = results.iter().take(5).map(|value| format!("{value:.2}")).collect();
     let verdict = if check.is_ok() { "" } else { "  WRONG: differs from the loop" };

@@ -10,17 +10,13 @@ use shared::cli::ColorArg;
 /// std threads and with rayon, and why parallel can be slower than a loop.
 /// Without an example, runs `compare`.
 #[derive(Parser)]
-#[command(name = "pool", version, args_conflicts_with_subcommands = true)]
+#[command(name = "pool", version)]
 struct Cli {
     #[command(flatten)]
     color: ColorArg,
 
-    /// `compare`'s flags, when no example is named.
-    #[command(flatten)]
-    compare: compare::Args,
-
     #[command(subcommand)]
-    example: Option<Example>,
+    example: Example,
 }
 
 #[derive(Subcommand)]
@@ -46,18 +42,17 @@ enum Example {
 }
 
 fn main() -> ExitCode {
-    let cli: Cli = shared::cli::parse();
+    let cli: Cli = shared::cli::parse_with_default("compare");
     cli.color.apply();
     match &cli.example {
-        None => compare::run(&cli.compare),
-        Some(Example::Sequential(args)) => sequential::run(args),
-        Some(Example::Apply(args)) => apply::run(args),
-        Some(Example::Map(args)) => map::run(args),
-        Some(Example::Starmap(args)) => starmap::run(args),
-        Some(Example::ApplyAsync(args)) => apply_async::run(args),
-        Some(Example::MapAsync(args)) => map_async::run(args),
-        Some(Example::StarmapAsync(args)) => starmap_async::run(args),
-        Some(Example::Compare(args)) => compare::run(args),
-        Some(Example::Dataframe(args)) => dataframe::run(args),
+        Example::Sequential(args) => sequential::run(args),
+        Example::Apply(args) => apply::run(args),
+        Example::Map(args) => map::run(args),
+        Example::Starmap(args) => starmap::run(args),
+        Example::ApplyAsync(args) => apply_async::run(args),
+        Example::MapAsync(args) => map_async::run(args),
+        Example::StarmapAsync(args) => starmap_async::run(args),
+        Example::Compare(args) => compare::run(args),
+        Example::Dataframe(args) => dataframe::run(args),
     }
 }

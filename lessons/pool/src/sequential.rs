@@ -42,7 +42,7 @@ pub fn run(args: &Args) -> ExitCode {
     if let Err(code) = args.table.no_instant.refuse(common::NO_INSTANT) {
         return code;
     }
-    shared::run_blocking(common::options(Some(args.timeline)), || {
+    shared::run_blocking(common::options(args.timeline, "The sequential loop, on the main thread"), || {
         let progress = Progress::start("starting");
         let table = common::make_table(&args.table, &progress);
         progress.step("sequential", None, || 0);
@@ -63,8 +63,8 @@ pub fn run(args: &Args) -> ExitCode {
             common::runs_note(args.table.best_of)
         );
         println!("  first ten counts: {:?}", &results[..results.len().min(10)]);
-        if !table.is_empty() {
-            println!("  {} per row, on one thread.", shared::timing::duration(time / table.len() as u32));
+        if let Some(each) = shared::timing::duration_each(time, table.len() as u64) {
+            println!("  {each} per row, on one thread.");
         }
         Ok(())
     })

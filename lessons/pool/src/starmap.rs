@@ -76,5 +76,5 @@ pub const METHODS: [Method; 2] = [
 
 /// Runs the loop and `starmap` on both pools.
 pub fn run(args: &Args) -> ExitCode {
-    common::run_example(&args.table, args.workers, Some(args.timeline), &METHODS)
+    common::run_example(&args.table, args.workers, args.timeline, &METHODS)
 }

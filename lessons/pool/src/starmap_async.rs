@@ -89,7 +89,7 @@ pub fn run(args: &Args) -> ExitCode {
     if let Err(code) = args.table.no_instant.refuse(common::NO_INSTANT) {
         return code;
     }
-    shared::run_blocking(common::options(Some(args.timeline)), || {
+    shared::run_blocking(common::options(args.timeline, common::chart_title(&METHODS)), || {
         let (setup, measured) = common::run_methods(&args.table, args.workers, 1, &METHODS)?;
         crate::map_async::time_split(
             &setup,

@@ -51,7 +51,7 @@ use async_channel::{Receiver, SendError, Sender, TryRecvError, TrySendError};
 use shared::cli::InstantArg;
 use shared::output::current_row;
 use shared::random::Rng;
-use shared::timing::{Stopwatch, plural};
+use shared::timing::{Stopwatch, seconds_in_words, whole_seconds};
 use shared::{Instrument, Options, println, span};
 use tokio::task::JoinError;
 use tokio::time::Instant;
@@ -97,7 +97,7 @@ pub fn makeitem(size: usize, rng: &mut Rng) -> String {
 pub async fn randsleep(sleep: SleepRange, caller: Option<&str>, rng: &mut Rng) {
     let i = rng.random_range(sleep.a..=sleep.b);
     if let Some(caller) = caller {
-        println!("{caller} sleeping for {}.", plural(i, "second", "seconds"));
+        println!("{caller} sleeping for {}.", whole_seconds(i));
     }
     if i == 0 {
         // New! `asyncio.sleep(0)` only lets the other tasks run; tokio's
@@ -134,7 +134,7 @@ pub async fn consume(name: usize, q: Receiver<Item>, plan: Plan, mut rng: Rng) -
         randsleep(plan.sleep, Some(&format!("Consumer {name}")), &mut rng).await;
         let Some((i, t)) = q.get().await else { break }; // closed and emptied meanwhile
         let now = Instant::now();
-        println!("Consumer {name} got element <{i}> in {:0.5} seconds.", (now - t).as_secs_f64());
+        println!("Consumer {name} got element <{i}> in {}.", seconds_in_words(now - t, 5));
         taken += 1;
     }
     taken
@@ -231,8 +231,8 @@ impl Put for Sender<Item> {
         let Some(row) = current_row() else { return self.send(item).await };
         let started = Instant::now();
         self.send(item).instrument(span(row, "waiting for room").waiting()).await?;
-        let waited = started.elapsed().as_secs_f64();
-        println!("Producer {row} waited {waited:0.5} seconds for room in the queue.");
+        let waited = seconds_in_words(started.elapsed(), 5);
+        println!("Producer {row} waited {waited} for room in the queue.");
         Ok(())
     }
 }

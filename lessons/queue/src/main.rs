@@ -12,17 +12,13 @@ use shared::cli::ColorArg;
 /// `asyncq` is the default: `queue -p 2 -c 3` runs `queue asyncq -p 2 -c 3`,
 /// as the original's `asyncq.py -p 2 -c 3` does.
 #[derive(Parser)]
-#[command(name = "queue", version, args_conflicts_with_subcommands = true)]
+#[command(name = "queue", version)]
 struct Cli {
     #[command(flatten)]
     color: ColorArg,
 
-    /// The flags of `asyncq`, for running it without naming it.
-    #[command(flatten)]
-    default: asyncq::Args,
-
     #[command(subcommand)]
-    example: Option<Example>,
+    example: Example,
 }
 
 #[derive(Subcommand)]
@@ -34,11 +30,10 @@ enum Example {
 }
 
 fn main() -> ExitCode {
-    let cli: Cli = shared::cli::parse();
+    let cli: Cli = shared::cli::parse_with_default("asyncq");
     cli.color.apply();
     match &cli.example {
-        None => asyncq::run(&cli.default),
-        Some(Example::Asyncq(args)) => asyncq::run(args),
-        Some(Example::Threads(args)) => threads::run(args),
+        Example::Asyncq(args) => asyncq::run(args),
+        Example::Threads(args) => threads::run(args),
     }
 }

@@ -203,18 +203,28 @@ impl Totals {
     }
 }
 
+/// The shortest run whose rate [`rate`] states. The time includes starting
+/// the producers and consumers (threads, for `threads`), which took up to
+/// 3 ms here on a busy machine: a run shorter than a few times that measures
+/// the start, not the queue (one item "at 0.000 M items/s").
+pub const RATE_FLOOR: std::time::Duration = std::time::Duration::from_millis(10);
+
 /// `1000000 items in 0.08 s: 12.5 M items/s`, for `--quiet` runs on the
-/// real clock: what the benchmark reads.
+/// real clock: what the benchmark reads. A run too short to time, or of no
+/// items, says so instead of a rate ([`shared::compare::rate`]).
 pub fn rate(items: u64, elapsed: std::time::Duration) -> String {
     let seconds = elapsed.as_secs_f64();
-    let per_second = if seconds > 0.0 { items as f64 / seconds } else { f64::INFINITY };
-    format!("Moved {} in {seconds:.4} s: {:.3} M items/s.", plural(items, "item", "items"), per_second / 1e6)
+    let rate = match shared::compare::rate(items, elapsed, RATE_FLOOR) {
+        Ok(per_second) => format!("{:.3} M items/s", per_second / 1e6),
+        Err(why) => why,
+    };
+    format!("Moved {} in {seconds:.4} s: {rate}.", plural(items, "item", "items"))
 }
 
 /// What the tuned versions say after a run: how long the item that waited
 /// longest sat in the queue.
 pub fn longest_wait(longest: std::time::Duration) -> String {
-    format!("The longest any item waited in the queue: {:.5} seconds.", longest.as_secs_f64())
+    format!("The longest any item waited in the queue: {}.", shared::timing::seconds_in_words(longest, 5))
 }
 
 #[cfg(test)]
@@ -250,6 +260,11 @@ mod tests {
     fn rates_name_their_unit() {
         let said = rate(1_000_000, std::time::Duration::from_millis(80));
         assert_eq!(said, "Moved 1000000 items in 0.0800 s: 12.500 M items/s.");
-        assert!(rate(1, std::time::Duration::ZERO).starts_with("Moved 1 item in"));
+        let instant = rate(1, std::time::Duration::ZERO);
+        assert!(
+            instant.starts_with("Moved 1 item in") && instant.contains("too short for a rate"),
+            "{instant}"
+        );
+        assert!(rate(0, std::time::Duration::from_secs(1)).ends_with("no rate: no items."));
     }
 }

@@ -33,7 +33,7 @@ use async_channel::{Receiver, SendError, Sender, TryRecvError, TrySendError};
 use shared::cli::NoInstantArg;
 use shared::output::current_row;
 use shared::random::Rng;
-use shared::timing::{Stopwatch, plural};
+use shared::timing::{Stopwatch, seconds_in_words, whole_seconds};
 use shared::{Failure, Options, println, span};
 
 use crate::asyncq::{makeitem, queue};
@@ -65,7 +65,7 @@ pub type Item = (String, Instant);
 pub fn randsleep(sleep: SleepRange, caller: Option<&str>, rng: &mut Rng) {
     let i = rng.random_range(sleep.a..=sleep.b);
     if let Some(caller) = caller {
-        println!("{caller} sleeping for {}.", plural(i, "second", "seconds"));
+        println!("{caller} sleeping for {}.", whole_seconds(i));
     }
     std::thread::sleep(Duration::from_secs(i)); // New! not `.await`
 }
@@ -92,7 +92,7 @@ pub fn consume(name: usize, q: Receiver<Item>, plan: Plan, mut rng: Rng) -> u64 
         randsleep(plan.sleep, Some(&format!("Consumer {name}")), &mut rng);
         let Some((i, t)) = q.get() else { break };
         let now = Instant::now();
-        println!("Consumer {name} got element <{i}> in {:0.5} seconds.", (now - t).as_secs_f64());
+        println!("Consumer {name} got element <{i}> in {}.", seconds_in_words(now - t, 5));
         taken += 1;
     }
     taken
@@ -164,8 +164,8 @@ impl Put for Sender<Item> {
         let Some(row) = current_row() else { return self.send_blocking(item) };
         let started = Instant::now();
         span(row, "waiting for room").waiting().in_scope(|| self.send_blocking(item))?;
-        let waited = started.elapsed().as_secs_f64();
-        println!("Producer {row} waited {waited:0.5} seconds for room in the queue.");
+        let waited = seconds_in_words(started.elapsed(), 5);
+        println!("Producer {row} waited {waited} for room in the queue.");
         Ok(())
     }
 }

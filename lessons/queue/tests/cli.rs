@@ -169,7 +169,10 @@ fn a_queue_of_one_shows_producers_waiting_for_room() {
         "1",
         "--timeline",
     ]));
-    assert!(stdout.contains("waited") && stdout.contains("seconds for room in the queue."), "{stdout}");
+    assert!(
+        stdout.contains("waited") && stdout.contains("seconds of virtual time for room in the queue."),
+        "{stdout}"
+    );
     let producer_rows: Vec<&str> =
         stdout.lines().filter(|line| line.starts_with("producer ") && line.contains('│')).collect();
     assert_eq!(producer_rows.len(), 3, "{stdout}");

@@ -79,8 +79,13 @@ fn check_every_item_and_wait(run: &Run) {
             produced.push(item);
         } else if let Some(rest) = line.split(" got element ").nth(1) {
             let item = item_of(rest).to_string();
-            let reported: f64 =
-                rest.split(" in ").nth(1).unwrap().trim_end_matches(" seconds.").parse().unwrap();
+            let reported: f64 = rest
+                .split(" in ")
+                .nth(1)
+                .unwrap()
+                .trim_end_matches(" seconds of virtual time.")
+                .parse()
+                .unwrap();
             let put =
                 put_at.get_mut(&item).and_then(Vec::pop).unwrap_or_else(|| panic!("{item} taken, never put"));
             assert_eq!(reported, (second - put) as f64, "{line} (put at {put} s, taken at {second} s)");
@@ -102,7 +107,9 @@ async fn with_seed_444_every_item_is_taken_once_after_the_wait_it_reports() {
 
 /// Whether some consumer reported a wait longer than zero.
 fn some_item_waited(run: &Run) -> bool {
-    run.lines.iter().any(|(_, line)| line.contains(" got element ") && !line.ends_with(" 0.00000 seconds."))
+    run.lines.iter().any(|(_, line)| {
+        line.contains(" got element ") && !line.ends_with(" 0.00000 seconds of virtual time.")
+    })
 }
 
 #[tokio::test(start_paused = true)]
@@ -166,7 +173,7 @@ async fn a_full_queue_makes_producers_wait_and_the_chart_shows_where() {
         assert!(life.start <= wait.start && wait.end <= life.end, "{wait:?} outside {life:?}");
         // And the producer said so, with the same length.
         let said = format!(
-            "Producer {} waited {}.00000 seconds for room in the queue.",
+            "Producer {} waited {}.00000 seconds of virtual time for room in the queue.",
             wait.row,
             (wait.end - wait.start).as_secs()
         );

@@ -25,10 +25,11 @@ use std::thread;
 use std::time::Duration;
 
 use shared::cli::{NoInstantArg, TimelineArg};
-use shared::timing::{Stopwatch, plural, seconds};
+use shared::compare::{Comparison, capitalize, times};
+use shared::timing::{Stopwatch, plural, secs};
 use shared::{Failure, Options, println, span};
 
-use crate::{THREADS_ARE_REAL, cannot_start, thread_panicked};
+use crate::{THREADS_ARE_REAL, THREADS_FLOOR, cannot_start, thread_panicked};
 
 /// The most threads `--threads` accepts.
 pub const MAX_THREADS: u32 = 256;
@@ -130,24 +131,25 @@ pub fn parallelism() -> u32 {
 }
 
 /// What the two runs mean, in words true for the measured times and for
-/// every flag value (one thread, more threads than cores, a one-core machine).
-pub fn verdict(threads: u32, cores: u32, one: Duration, many: Duration) -> String {
-    if one.is_zero() || many.is_zero() {
-        return "Both runs took no measurable time: nothing to compare.".to_string();
-    }
-    let ratio = one.as_secs_f64() / many.as_secs_f64();
+/// every flag value (no numbers, one thread, more threads than cores, a
+/// one-core machine). The comparison itself is [`shared::compare`]'s: too
+/// short a run says so instead of naming a winner.
+pub fn verdict(threads: u32, cores: u32, below: u64, one: Duration, many: Duration) -> String {
+    let why = format!("no number below {below} can be prime");
+    let subject =
+        format!("{} {}", plural(threads, "thread", "threads"), if threads == 1 { "was" } else { "were" });
+    let comparison = Comparison::new(one, many).floor(THREADS_FLOOR).nothing_if(below <= 2, &why);
+    let speed = comparison.sentence(&subject, "one");
+    let verdict = comparison.verdict();
+    let Some(ratio) = verdict.ratio() else {
+        return format!("{}.", capitalize(&speed));
+    };
     if threads == 1 {
         return format!(
-            "One thread both times: the same work twice, differing by chance alone ({ratio:.1}×)."
+            "One thread both times: the same work twice, differing by chance alone ({}).",
+            times(ratio)
         );
     }
-    let speed = if ratio >= 1.1 {
-        format!("{threads} threads were {ratio:.1}× as fast as one")
-    } else if ratio <= 0.9 {
-        format!("{threads} threads were slower than one ({ratio:.1}× its speed)")
-    } else {
-        format!("{threads} threads were about as fast as one ({ratio:.1}×)")
-    };
     let limit = threads.min(cores);
     let expect = if limit == 1 {
         "this machine runs one thread at a time, so no speed-up was to be expected".to_string()
@@ -179,15 +181,15 @@ pub fn run(args: &Args) -> ExitCode {
         let stopwatch = Stopwatch::start();
         let alone = count_primes_on_threads(args.below, 1, 0)?;
         let one = stopwatch.elapsed();
-        println!("{:<10} {alone} primes in {} s", "1 thread:", seconds(one));
+        println!("{:<10} {alone} primes in {}", "1 thread:", secs(one));
 
         let stopwatch = Stopwatch::start();
         let together = count_primes_on_threads(args.below, threads, 1)?;
         let many = stopwatch.elapsed();
         println!(
-            "{:<10} {together} primes in {} s",
+            "{:<10} {together} primes in {}",
             format!("{}:", plural(threads, "thread", "threads")),
-            seconds(many)
+            secs(many)
         );
 
         if alone != together {
@@ -195,7 +197,7 @@ pub fn run(args: &Args) -> ExitCode {
                 "the counts differ: {alone} on 1 thread, {together} on {threads}"
             )));
         }
-        println!("The same count. {}", verdict(threads, cores, one, many));
+        println!("The same count. {}", verdict(threads, cores, args.below, one, many));
         Ok(())
     })
 }

@@ -23,10 +23,11 @@ use std::thread;
 use std::time::Duration;
 
 use shared::cli::{NoInstantArg, TimelineArg};
-use shared::timing::{Stopwatch, plural, seconds};
+use shared::compare::{Comparison, capitalize, times};
+use shared::timing::{Stopwatch, plural, secs};
 use shared::{Failure, Options, Span, println, span};
 
-use crate::{THREADS_ARE_REAL, cannot_start, thread_panicked};
+use crate::{THREADS_ARE_REAL, THREADS_FLOOR, cannot_start, thread_panicked};
 
 /// The most cooks `--cooks` accepts.
 pub const MAX_COOKS: u32 = 64;
@@ -144,36 +145,28 @@ fn service(cooks: u32, args: &Args, first_row: usize) -> Result<Duration, Failur
     let cooks = plural(cooks, "cook", "cooks");
     let per_cook: Vec<String> = made.iter().map(|dishes| dishes.len().to_string()).collect();
     match args.dishes {
-        0 => println!("{cooks}: no dishes, nothing to cook. ({} s)", seconds(took)),
-        1 => println!("{cooks}: 1 dish in {} s, cooked exactly once.", seconds(took)),
+        0 => println!("{cooks}: no dishes, nothing to cook. ({})", secs(took)),
+        1 => println!("{cooks}: 1 dish in {}, cooked exactly once.", secs(took)),
         dishes => println!(
-            "{cooks}: {dishes} dishes in {} s, every one cooked exactly once (dishes per cook: {}).",
-            seconds(took),
+            "{cooks}: {dishes} dishes in {}, every one cooked exactly once (dishes per cook: {}).",
+            secs(took),
             per_cook.join(", ")
         ),
     }
     Ok(took)
 }
 
-/// How the team did against one cook, in words that are true for the measured times.
+/// How the team did against one cook, in words that are true for the
+/// measured times ([`shared::compare`]: no dishes is nothing to compare,
+/// and runs too short to time say so).
 pub fn verdict(cooks: u32, dishes: u32, alone: Duration, team: Duration) -> String {
-    if dishes == 0 {
-        return "No dishes were ordered: nothing to cook, and nothing to compare.".to_string();
-    }
-    if team.is_zero() || alone.is_zero() {
-        return "Both kitchens took no measurable time: nothing to compare.".to_string();
-    }
-    let ratio = alone.as_secs_f64() / team.as_secs_f64();
-    if cooks == 1 {
-        return format!("One cook both times: the two runs differ by chance alone ({ratio:.1}×).");
-    }
-    let cooks = format!("{cooks} cooks");
-    if ratio >= 1.1 {
-        format!("{cooks} were {ratio:.1}× as fast as one.")
-    } else if ratio <= 0.9 {
-        format!("{cooks} were slower than one ({ratio:.1}× its speed).")
-    } else {
-        format!("{cooks} were about as fast as one ({ratio:.1}×).")
+    let comparison =
+        Comparison::new(alone, team).floor(THREADS_FLOOR).nothing_if(dishes == 0, "no dishes were ordered");
+    match comparison.verdict().ratio() {
+        Some(ratio) if cooks == 1 => {
+            format!("One cook both times: the two runs differ by chance alone ({}).", times(ratio))
+        }
+        _ => format!("{}.", capitalize(&comparison.sentence(&format!("{cooks} cooks were"), "one"))),
     }
 }
 

@@ -39,6 +39,13 @@ pub mod race;
 pub mod square_cube;
 pub mod thread_info;
 
+/// The shortest run `cpu` and `kitchen` compare with another (see
+/// [`shared::compare`]). Starting and joining threads takes tens of
+/// microseconds on a quiet machine and milliseconds on a busy one: a run of
+/// a few milliseconds measures that, not the work, and the ratio of two
+/// such runs names a winner by chance.
+pub const THREADS_FLOOR: std::time::Duration = std::time::Duration::from_millis(50);
+
 /// Why every example here refuses `--instant`.
 pub(crate) const THREADS_ARE_REAL: &str =
     "OS threads run on the real clock; only async tasks can run on the virtual one";

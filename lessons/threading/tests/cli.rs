@@ -308,7 +308,8 @@ fn cpu_counts_the_same_primes_on_one_thread_and_on_many() {
 
 #[test]
 fn cpu_on_one_thread_claims_no_speed_up() {
-    let stdout = stdout_of(threading().args(["cpu", "--below", "200000", "--threads", "1"]));
+    // Long enough to be above the lesson's floor (50 ms) on one thread.
+    let stdout = stdout_of(threading().args(["cpu", "--below", "1000000", "--threads", "1"]));
     assert!(stdout.contains("One thread both times"), "{stdout}");
     assert!(!stdout.contains("as fast as one"), "{stdout}");
 }
@@ -327,7 +328,8 @@ fn every_example_draws_its_threads_on_the_chart() {
         (&["square-cube"][..], 2),
         (&["thread-info"], 3),
         (&["race", "--threads", "2", "--increments", "10"], 2),
-        (&["kitchen", "--dish-ms", "1"], 4),
+        // Dishes long enough that every cook starts before the rail is empty.
+        (&["kitchen", "--dish-ms", "30"], 4),
         (&["cpu", "--below", "1000", "--threads", "2"], 3),
     ] {
         let stdout = stdout_of(threading().args(example).arg("--timeline"));

@@ -177,27 +177,35 @@ fn any_number_of_threads_counts_the_same_primes() {
 fn the_cpu_verdict_never_promises_what_cannot_happen() {
     let second = Duration::from_secs(1);
     let half = Duration::from_millis(500);
-    assert!(cpu::verdict(1, 2, second, half).starts_with("One thread both times"));
-    let one_core = cpu::verdict(4, 1, second, second);
-    assert!(one_core.contains("about as fast") && one_core.contains("no speed-up was to be expected"));
-    let two = cpu::verdict(2, 2, second, half);
+    let below = 5_000_000;
+    assert!(cpu::verdict(1, 2, below, second, half).starts_with("One thread both times"));
+    let one_core = cpu::verdict(4, 1, below, second, second);
+    assert!(one_core.contains("exactly as fast") && one_core.contains("no speed-up was to be expected"));
+    let two = cpu::verdict(2, 2, below, second, half);
     assert!(two.starts_with("2 threads were 2.0× as fast as one") && two.contains("2× would be perfect"));
-    let many = cpu::verdict(8, 2, second, half);
+    let many = cpu::verdict(8, 2, below, second, half);
     assert!(many.contains("2× would be perfect with 8 threads on a machine that runs 2"), "{many}");
     // Faster than the cores allow: the sentence says the measurement is off, not the cores.
-    let above = cpu::verdict(2, 2, second * 3, second);
+    let above = cpu::verdict(2, 2, below, second * 3, second);
     assert!(above.contains("3.0× as fast") && above.contains("something else slowed"), "{above}");
-    assert!(cpu::verdict(2, 2, second, second * 2).contains("slower"));
-    assert!(cpu::verdict(2, 2, Duration::ZERO, second).contains("nothing to compare"));
+    assert!(cpu::verdict(2, 2, below, second, second * 2).contains("slower"));
+    // No numbers to test, or runs too short to time: no speed-up is claimed.
+    let nothing = cpu::verdict(2, 2, 0, second, half);
+    assert_eq!(nothing, "Nothing to compare: no number below 0 can be prime.");
+    let short = cpu::verdict(2, 2, 1000, Duration::from_millis(9), Duration::from_millis(5));
+    assert!(short.starts_with("Too short to compare") && !short.contains("as fast"), "{short}");
+    assert!(cpu::verdict(2, 2, below, Duration::ZERO, second).starts_with("Too short to compare"));
 }
 
 #[test]
 fn the_kitchen_verdict_is_true_for_every_count() {
     let second = Duration::from_secs(1);
-    assert!(kitchen::verdict(3, 0, second, second).starts_with("No dishes"));
+    assert_eq!(kitchen::verdict(3, 0, second, second), "Nothing to compare: no dishes were ordered.");
     assert!(kitchen::verdict(1, 5, second, second).starts_with("One cook both times"));
     assert_eq!(kitchen::verdict(3, 6, 3 * second, second), "3 cooks were 3.0× as fast as one.");
-    assert!(kitchen::verdict(2, 1, second, second).contains("about as fast"));
+    assert!(kitchen::verdict(2, 1, second, second * 21 / 20).contains("about as fast"));
+    let quick = kitchen::verdict(3, 1, Duration::from_millis(12), Duration::from_millis(8));
+    assert!(quick.starts_with("Too short to compare") && !quick.contains("as fast"), "{quick}");
 }
 
 #[test]
