@@ -38,6 +38,7 @@ use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::fmt::Write as _;
 use std::future::Future;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, mpsc};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -59,6 +60,13 @@ const MIN_COLUMNS: usize = 10;
 /// ask for that many per row (a panic on "capacity overflow", or gigabytes).
 /// No screen is wider than this many characters.
 pub const MAX_WIDTH: usize = 1000;
+
+/// At most this many bars are kept per run. A bar costs about a hundred
+/// bytes, so a run of millions of spans (`queue` with a million items, say)
+/// would otherwise grow its chart by hundreds of megabytes, for rows the
+/// chart cannot draw anyway. Later bars are counted, and the chart says how
+/// many it left out.
+pub const MAX_BARS: usize = 250_000;
 
 /// How a span ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -158,6 +166,10 @@ struct Local {
     clock: Clock,
     titles: Mutex<Vec<Option<String>>>,
     sender: mpsc::Sender<(usize, Bar)>,
+    /// Bars offered so far, kept or not: past `max_bars`, a bar is dropped.
+    offered: AtomicUsize,
+    /// [`MAX_BARS`], or fewer in a test.
+    max_bars: usize,
 }
 
 /// Where bars go: this process's [`Timeline`], or the parent process.
@@ -193,9 +205,20 @@ impl Timeline {
     /// Starts the run's main chart now, on `clock`. Inside a virtual run,
     /// call it on the runtime's thread.
     pub fn start(clock: Clock) -> Timeline {
+        Timeline::keeping(clock, MAX_BARS)
+    }
+
+    /// A timeline that keeps at most `max_bars` bars.
+    fn keeping(clock: Clock, max_bars: usize) -> Timeline {
         let (sender, receiver) = mpsc::channel();
         Timeline {
-            local: Arc::new(Local { clock, titles: Mutex::new(vec![None]), sender }),
+            local: Arc::new(Local {
+                clock,
+                titles: Mutex::new(vec![None]),
+                sender,
+                offered: AtomicUsize::new(0),
+                max_bars,
+            }),
             origin: clock.now(),
             origin_system: SystemTime::now(),
             receiver,
@@ -240,8 +263,15 @@ impl Timeline {
         self.charts().swap_remove(0).bars
     }
 
+    /// How many bars were left out because the run made more than
+    /// [`MAX_BARS`].
+    pub fn left_out(&self) -> usize {
+        self.local.offered.load(Ordering::Relaxed).saturating_sub(self.local.max_bars)
+    }
+
     /// Every chart that has bars, drawn at most `width` columns wide and
-    /// separated by blank lines; empty when nothing was recorded.
+    /// separated by blank lines; empty when nothing was recorded. A last
+    /// line says how many bars were left out, if any were.
     pub fn render(&self, width: usize) -> String {
         let drawn: Vec<String> = self
             .charts()
@@ -249,7 +279,16 @@ impl Timeline {
             .filter(|chart| !chart.bars.is_empty())
             .map(|chart| render(chart, width, self.local.clock))
             .collect();
-        drawn.join("\n")
+        let mut text = drawn.join("\n");
+        let left_out = self.left_out();
+        if left_out > 0 {
+            text.push_str(&format!(
+                "(The chart keeps the first {} bars of a run; {} later ones are not drawn.)\n",
+                timing::thousands(self.local.max_bars as u64),
+                timing::thousands(left_out as u64),
+            ));
+        }
+        text
     }
 }
 
@@ -334,7 +373,11 @@ impl Target {
         match &self.sink {
             // The receiver lives as long as the run; if it is gone, the chart
             // is no longer wanted and the bar can go too.
-            Sink::Local(local) => _ = local.sender.send((self.chart, bar)),
+            Sink::Local(local) => {
+                if local.offered.fetch_add(1, Ordering::Relaxed) < local.max_bars {
+                    _ = local.sender.send((self.chart, bar));
+                }
+            }
             Sink::Parent => output::raw_line(&bar.to_line()),
         }
     }
@@ -884,6 +927,25 @@ fn format_time(time: Duration, step: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_run_keeps_at_most_its_bars_and_says_how_many_it_left_out() {
+        let timeline = Timeline::keeping(Clock::Real, 3);
+        let recorder = timeline.recorder();
+        for row in 0..5 {
+            recorder.record_bar(bar(row, 0, 10));
+        }
+        assert_eq!(timeline.bars().iter().map(|bar| bar.row).collect::<Vec<_>>(), [0, 1, 2]);
+        assert_eq!(timeline.left_out(), 2);
+        let text = anstream::adapter::strip_str(&timeline.render(80)).to_string();
+        assert!(
+            text.ends_with("(The chart keeps the first 3 bars of a run; 2 later ones are not drawn.)\n"),
+            "{text}"
+        );
+        let full = Timeline::keeping(Clock::Real, 3);
+        full.recorder().record_bar(bar(0, 0, 10));
+        assert!(!full.render(80).contains("not drawn"));
+    }
 
     fn bar(row: usize, start_ms: u64, end_ms: u64) -> Bar {
         Bar {
