@@ -28,71 +28,9 @@
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
-use shared::cli::TimelineArg;
-
-use crate::common::{self, Method, Runner, TableArgs, WorkersArg};
+use crate::common::{self, PoolArgs};
 use crate::homemade::{Pool, TaskError};
 use crate::table::{Row, howmany_within_range};
-
-/// Flags of `apply-async`.
-#[derive(clap::Args, Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Args {
-    /// `--rows`, `--seed`.
-    #[command(flatten)]
-    pub table: TableArgs,
-    /// `--workers`.
-    #[command(flatten)]
-    pub workers: WorkersArg,
-    /// Rows per task (default 1, as in the original).
-    #[arg(long, value_name = "N", default_value_t = 1, allow_negative_numbers = true, value_parser = common::parse_chunk)]
-    pub chunk: u32,
-    /// `--timeline`.
-    #[command(flatten)]
-    pub timeline: TimelineArg,
-}
-
-/// The results, one slot per row, filled by the callbacks in any order.
-#[derive(Debug)]
-pub struct Results {
-    slots: Vec<OnceLock<u8>>,
-    /// The first failed task's error, if any.
-    failed: Mutex<Option<TaskError>>,
-}
-
-impl Results {
-    /// Empty slots for `rows` rows.
-    pub fn new(rows: usize) -> Results {
-        Results { slots: (0..rows).map(|_| OnceLock::new()).collect(), failed: Mutex::new(None) }
-    }
-
-    /// `collect_result(result)`: the callback. Puts the count in row `i`'s
-    /// slot, or keeps the error.
-    pub fn collect_result(&self, result: Result<(usize, u8), TaskError>) {
-        match result {
-            Ok((i, count)) => {
-                // Each row has one task, so each slot is written once.
-                let _ = self.slots[i].set(count);
-            }
-            Err(error) => {
-                self.failed.lock().unwrap_or_else(PoisonError::into_inner).get_or_insert(error);
-            }
-        }
-    }
-
-    /// The counts in row order, once every task is done; the first failed
-    /// task's error, or the first row that got no count.
-    pub fn counts(&self) -> Result<Vec<u8>, TaskError> {
-        if let Some(error) = &*self.failed.lock().unwrap_or_else(PoisonError::into_inner) {
-            return Err(error.clone());
-        }
-        let missing = |row| TaskError { task: row, message: "no count came back for this row".into() };
-        self.slots
-            .iter()
-            .enumerate()
-            .map(|(row, slot)| slot.get().copied().ok_or_else(|| missing(row)))
-            .collect()
-    }
-}
 
 // ANCHOR: port
 /// `howmany_within_range2(i, row, minimum, maximum)`: the count, with the
@@ -160,35 +98,61 @@ pub fn count_with_rayon(pool: &rayon::ThreadPool, data: &[Row], chunk: usize) ->
 }
 // ANCHOR_END: rayon
 
-/// Tasks: one per `--chunk` rows.
-fn tasks(setup: &common::Setup) -> usize {
-    setup.table.len().div_ceil(setup.chunk)
-}
-
-/// `apply_async` on each pool.
-pub const METHODS: [Method; 2] = [
-    Method {
-        example: "apply-async",
-        python: "Pool.apply_async",
-        runner: Runner::HomeMade,
-        how: "apply_async + callback",
-        tasks: Some(tasks),
-        count: |setup| match setup.chunk {
-            1 => count_with_pool(&setup.pool, &setup.table),
-            chunk => count_in_chunks(&setup.pool, &setup.table, chunk),
-        },
-    },
-    Method {
-        example: "apply-async",
-        python: "Pool.apply_async",
-        runner: Runner::Rayon,
-        how: "scope + spawn",
-        tasks: Some(tasks),
-        count: |setup| count_with_rayon(&setup.rayon, &setup.table, setup.chunk),
-    },
-];
-
 /// Runs the loop and `apply_async` on both pools.
 pub fn run(args: &Args) -> ExitCode {
-    common::run_example_chunked(&args.table, args.workers, args.chunk as usize, args.timeline, &METHODS)
+    common::run_example(&args.pool, args.chunk as usize, &[crate::compare::APPLY_ASYNC], common::print_each)
+}
+
+/// Flags of `apply-async`, and of `compare`, which runs it too.
+#[derive(clap::Args, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Args {
+    /// `--rows`, `--seed`, `--best-of`, `--workers`, `--timeline`.
+    #[command(flatten)]
+    pub pool: PoolArgs,
+    /// Rows per task for apply-async (default 1, as in the original).
+    #[arg(long, value_name = "N", default_value_t = 1, allow_negative_numbers = true, value_parser = common::parse_chunk)]
+    pub chunk: u32,
+}
+
+/// The results, one slot per row, filled by the callbacks in any order.
+#[derive(Debug)]
+pub struct Results {
+    slots: Vec<OnceLock<u8>>,
+    /// The first failed task's error, if any.
+    failed: Mutex<Option<TaskError>>,
+}
+
+impl Results {
+    /// Empty slots for `rows` rows.
+    pub fn new(rows: usize) -> Results {
+        Results { slots: (0..rows).map(|_| OnceLock::new()).collect(), failed: Mutex::new(None) }
+    }
+
+    /// `collect_result(result)`: the callback. Puts the count in row `i`'s
+    /// slot, or keeps the error.
+    pub fn collect_result(&self, result: Result<(usize, u8), TaskError>) {
+        match result {
+            Ok((i, count)) => {
+                // Each row has one task, so each slot is written once.
+                let _ = self.slots[i].set(count);
+            }
+            Err(error) => {
+                self.failed.lock().unwrap_or_else(PoisonError::into_inner).get_or_insert(error);
+            }
+        }
+    }
+
+    /// The counts in row order, once every task is done; the first failed
+    /// task's error, or the first row that got no count.
+    pub fn counts(&self) -> Result<Vec<u8>, TaskError> {
+        if let Some(error) = &*self.failed.lock().unwrap_or_else(PoisonError::into_inner) {
+            return Err(error.clone());
+        }
+        let missing = |row| TaskError { task: row, message: "no count came back for this row".into() };
+        self.slots
+            .iter()
+            .enumerate()
+            .map(|(row, slot)| slot.get().copied().ok_or_else(|| missing(row)))
+            .collect()
+    }
 }
