@@ -51,6 +51,26 @@ pub fn count_with_pool(pool: &Pool, data: &[Row]) -> Result<Vec<u8>, TaskError> 
 }
 // ANCHOR_END: port
 
+// ANCHOR: rayon
+/// The same with rayon: a task per row (or chunk) spawned in a scope, which
+/// waits for them all before it returns.
+pub fn count_with_rayon(pool: &rayon::ThreadPool, data: &[Row], chunk: usize) -> Result<Vec<u8>, TaskError> {
+    let results = Results::new(data.len());
+    pool.scope(|scope| {
+        for (number, rows) in data.chunks(chunk).enumerate() {
+            let results = &results;
+            scope.spawn(move |_| {
+                for (offset, &row) in rows.iter().enumerate() {
+                    let i = number * chunk + offset;
+                    results.collect_result(Ok(howmany_within_range2(i, row, 4, 8)));
+                }
+            });
+        }
+    });
+    results.counts()
+}
+// ANCHOR_END: rayon
+
 // ANCHOR: chunked
 /// `--chunk N`: the counts of `rows`, the first of which is row `first`.
 pub fn howmany_within_range_rows(first: usize, rows: Vec<Row>) -> (usize, Vec<u8>) {
@@ -77,26 +97,6 @@ pub fn count_in_chunks(pool: &Pool, data: &[Row], chunk: usize) -> Result<Vec<u8
     results.counts()
 }
 // ANCHOR_END: chunked
-
-// ANCHOR: rayon
-/// The same with rayon: a task per row (or chunk) spawned in a scope, which
-/// waits for them all before it returns.
-pub fn count_with_rayon(pool: &rayon::ThreadPool, data: &[Row], chunk: usize) -> Result<Vec<u8>, TaskError> {
-    let results = Results::new(data.len());
-    pool.scope(|scope| {
-        for (number, rows) in data.chunks(chunk).enumerate() {
-            let results = &results;
-            scope.spawn(move |_| {
-                for (offset, &row) in rows.iter().enumerate() {
-                    let i = number * chunk + offset;
-                    results.collect_result(Ok(howmany_within_range2(i, row, 4, 8)));
-                }
-            });
-        }
-    });
-    results.counts()
-}
-// ANCHOR_END: rayon
 
 /// Runs the loop and `apply_async` on both pools.
 pub fn run(args: &Args) -> ExitCode {
