@@ -1,11 +1,14 @@
 //! # `compare` (the default): every method on the same table
 //!
 //! Seed 003 §4–§6 show each `Pool` method in turn, on the same problem. This
-//! example runs them all on one table, home-made pool and rayon, checks that
-//! every method counted exactly what the sequential loop counted (the exit
-//! code is 1 if one did not), and prints a table: each method, the Python
-//! original it ports, its time, its speed against the loop, and what each
-//! of its tasks cost beyond the counting.
+//! module holds the lesson's one table of them, [`METHODS`]: a row per
+//! Python method, naming its port on each pool, from which every method
+//! example takes its own row. This example runs every row on the same
+//! numbers, home-made pool and rayon, checks that every method counted
+//! exactly what the sequential loop counted (the exit code is 1 if one did
+//! not), and prints a table: each method, the Python original it ports, its
+//! time, its speed against the loop, and what each of its tasks cost beyond
+//! the counting.
 //!
 //! The lesson of the table: a pool pays for every task it hands out, a few
 //! microseconds here (a queue, a woken thread, a channel back), and counting
