@@ -17,27 +17,13 @@
 
 use std::process::ExitCode;
 
-use shared::cli::TimelineArg;
 use shared::compare::Verdict;
 use shared::println;
 
-use crate::common::{self, Measured, Method, Runner, Setup, TableArgs, WorkersArg};
+pub use crate::common::PoolArgs as Args;
+use crate::common::{self, Measured, Setup};
 use crate::homemade::{Pool, TaskError};
 use crate::table::{Row, howmany_within_range};
-
-/// Flags of `apply`.
-#[derive(clap::Args, Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Args {
-    /// `--rows`, `--seed`.
-    #[command(flatten)]
-    pub table: TableArgs,
-    /// `--workers`.
-    #[command(flatten)]
-    pub workers: WorkersArg,
-    /// `--timeline`.
-    #[command(flatten)]
-    pub timeline: TimelineArg,
-}
 
 // ANCHOR: port
 /// `results = [pool.apply(howmany_within_range, args=(row, 4, 8)) for row in data]`
@@ -57,36 +43,12 @@ pub fn count_with_rayon(pool: &rayon::ThreadPool, data: &[Row]) -> Vec<u8> {
 }
 // ANCHOR_END: rayon
 
-/// `apply` on each pool.
-pub const METHODS: [Method; 2] = [
-    Method {
-        example: "apply",
-        python: "Pool.apply",
-        runner: Runner::HomeMade,
-        how: "pool.apply per row",
-        tasks: Some(common::row_tasks),
-        count: |setup| count_with_pool(&setup.pool, &setup.table),
-    },
-    Method {
-        example: "apply",
-        python: "Pool.apply",
-        runner: Runner::Rayon,
-        how: "pool.install per row",
-        tasks: Some(common::row_tasks),
-        count: |setup| Ok(count_with_rayon(&setup.rayon, &setup.table)),
-    },
-];
-
 /// Runs the loop and `apply` on both pools, and says what a task cost.
 pub fn run(args: &Args) -> ExitCode {
-    if let Err(code) = args.table.no_instant.refuse(common::NO_INSTANT) {
-        return code;
-    }
-    shared::run_blocking(common::options(args.timeline, common::chart_title(&METHODS)), || {
-        let (setup, measured) = common::run_methods(&args.table, args.workers, 1, &METHODS)?;
+    common::run_example(args, 1, &[crate::compare::APPLY], |setup, measured| {
+        common::print_each(setup, measured);
         println!();
-        explain(&setup, &measured[0]);
-        common::check_all(&measured)
+        explain(setup, &measured[0]);
     })
 }
 

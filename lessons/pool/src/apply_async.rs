@@ -28,27 +28,90 @@
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
-use shared::cli::TimelineArg;
-
-use crate::common::{self, Method, Runner, TableArgs, WorkersArg};
+use crate::common::{self, PoolArgs};
 use crate::homemade::{Pool, TaskError};
 use crate::table::{Row, howmany_within_range};
 
-/// Flags of `apply-async`.
+// ANCHOR: port
+/// `howmany_within_range2(i, row, minimum, maximum)`: the count, with the
+/// row's index `i`, so that the callback knows where it goes.
+pub fn howmany_within_range2(i: usize, row: Row, minimum: u8, maximum: u8) -> (usize, u8) {
+    (i, howmany_within_range(row, minimum, maximum))
+}
+
+/// Steps 1 to 4 of the original, without step 5 (the sort).
+pub fn count_with_pool(pool: &Pool, data: &[Row]) -> Result<Vec<u8>, TaskError> {
+    let results = Arc::new(Results::new(data.len()));
+    for (i, &row) in data.iter().enumerate() {
+        let results = Arc::clone(&results);
+        pool.apply_async(howmany_within_range2, (i, row, 4, 8), move |result| results.collect_result(result));
+    }
+    pool.join(); // every callback has run
+    results.counts()
+}
+// ANCHOR_END: port
+
+// ANCHOR: rayon
+/// The same with rayon: a task per row (or chunk) spawned in a scope, which
+/// waits for them all before it returns.
+pub fn count_with_rayon(pool: &rayon::ThreadPool, data: &[Row], chunk: usize) -> Result<Vec<u8>, TaskError> {
+    let results = Results::new(data.len());
+    pool.scope(|scope| {
+        for (number, rows) in data.chunks(chunk).enumerate() {
+            let results = &results;
+            scope.spawn(move |_| {
+                for (offset, &row) in rows.iter().enumerate() {
+                    let i = number * chunk + offset;
+                    results.collect_result(Ok(howmany_within_range2(i, row, 4, 8)));
+                }
+            });
+        }
+    });
+    results.counts()
+}
+// ANCHOR_END: rayon
+
+// ANCHOR: chunked
+/// `--chunk N`: the counts of `rows`, the first of which is row `first`.
+pub fn howmany_within_range_rows(first: usize, rows: Vec<Row>) -> (usize, Vec<u8>) {
+    (first, rows.into_iter().map(|row| howmany_within_range(row, 4, 8)).collect())
+}
+
+/// One task per `chunk` rows; each callback fills the slots of its chunk.
+pub fn count_in_chunks(pool: &Pool, data: &[Row], chunk: usize) -> Result<Vec<u8>, TaskError> {
+    let results = Arc::new(Results::new(data.len()));
+    for (number, rows) in data.chunks(chunk).enumerate() {
+        let results = Arc::clone(&results);
+        pool.apply_async(howmany_within_range_rows, (number * chunk, rows.to_vec()), move |result| {
+            match result {
+                Ok((first, counts)) => {
+                    for (offset, count) in counts.into_iter().enumerate() {
+                        results.collect_result(Ok((first + offset, count)));
+                    }
+                }
+                Err(error) => results.collect_result(Err(TaskError { task: number, ..error })),
+            }
+        });
+    }
+    pool.join();
+    results.counts()
+}
+// ANCHOR_END: chunked
+
+/// Runs the loop and `apply_async` on both pools.
+pub fn run(args: &Args) -> ExitCode {
+    common::run_example(&args.pool, args.chunk as usize, &[crate::compare::APPLY_ASYNC], common::print_each)
+}
+
+/// Flags of `apply-async`, and of `compare`, which runs it too.
 #[derive(clap::Args, Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Args {
-    /// `--rows`, `--seed`.
+    /// `--rows`, `--seed`, `--best-of`, `--workers`, `--timeline`.
     #[command(flatten)]
-    pub table: TableArgs,
-    /// `--workers`.
-    #[command(flatten)]
-    pub workers: WorkersArg,
-    /// Rows per task (default 1, as in the original).
+    pub pool: PoolArgs,
+    /// Rows per task for apply-async (default 1, as in the original).
     #[arg(long, value_name = "N", default_value_t = 1, allow_negative_numbers = true, value_parser = common::parse_chunk)]
     pub chunk: u32,
-    /// `--timeline`.
-    #[command(flatten)]
-    pub timeline: TimelineArg,
 }
 
 /// The results, one slot per row, filled by the callbacks in any order.
@@ -92,103 +155,4 @@ impl Results {
             .map(|(row, slot)| slot.get().copied().ok_or_else(|| missing(row)))
             .collect()
     }
-}
-
-// ANCHOR: port
-/// `howmany_within_range2(i, row, minimum, maximum)`: the count, with the
-/// row's index `i`, so that the callback knows where it goes.
-pub fn howmany_within_range2(i: usize, row: Row, minimum: u8, maximum: u8) -> (usize, u8) {
-    (i, howmany_within_range(row, minimum, maximum))
-}
-
-/// Steps 1 to 4 of the original, without step 5 (the sort).
-pub fn count_with_pool(pool: &Pool, data: &[Row]) -> Result<Vec<u8>, TaskError> {
-    let results = Arc::new(Results::new(data.len()));
-    for (i, &row) in data.iter().enumerate() {
-        let results = Arc::clone(&results);
-        pool.apply_async(howmany_within_range2, (i, row, 4, 8), move |result| results.collect_result(result));
-    }
-    pool.join(); // every callback has run
-    results.counts()
-}
-// ANCHOR_END: port
-
-// ANCHOR: chunked
-/// `--chunk N`: the counts of `rows`, the first of which is row `first`.
-pub fn howmany_within_range_rows(first: usize, rows: Vec<Row>) -> (usize, Vec<u8>) {
-    (first, rows.into_iter().map(|row| howmany_within_range(row, 4, 8)).collect())
-}
-
-/// One task per `chunk` rows; each callback fills the slots of its chunk.
-pub fn count_in_chunks(pool: &Pool, data: &[Row], chunk: usize) -> Result<Vec<u8>, TaskError> {
-    let results = Arc::new(Results::new(data.len()));
-    for (number, rows) in data.chunks(chunk).enumerate() {
-        let results = Arc::clone(&results);
-        pool.apply_async(howmany_within_range_rows, (number * chunk, rows.to_vec()), move |result| {
-            match result {
-                Ok((first, counts)) => {
-                    for (offset, count) in counts.into_iter().enumerate() {
-                        results.collect_result(Ok((first + offset, count)));
-                    }
-                }
-                Err(error) => results.collect_result(Err(TaskError { task: number, ..error })),
-            }
-        });
-    }
-    pool.join();
-    results.counts()
-}
-// ANCHOR_END: chunked
-
-// ANCHOR: rayon
-/// The same with rayon: a task per row (or chunk) spawned in a scope, which
-/// waits for them all before it returns.
-pub fn count_with_rayon(pool: &rayon::ThreadPool, data: &[Row], chunk: usize) -> Result<Vec<u8>, TaskError> {
-    let results = Results::new(data.len());
-    pool.scope(|scope| {
-        for (number, rows) in data.chunks(chunk).enumerate() {
-            let results = &results;
-            scope.spawn(move |_| {
-                for (offset, &row) in rows.iter().enumerate() {
-                    let i = number * chunk + offset;
-                    results.collect_result(Ok(howmany_within_range2(i, row, 4, 8)));
-                }
-            });
-        }
-    });
-    results.counts()
-}
-// ANCHOR_END: rayon
-
-/// Tasks: one per `--chunk` rows.
-fn tasks(setup: &common::Setup) -> usize {
-    setup.table.len().div_ceil(setup.chunk)
-}
-
-/// `apply_async` on each pool.
-pub const METHODS: [Method; 2] = [
-    Method {
-        example: "apply-async",
-        python: "Pool.apply_async",
-        runner: Runner::HomeMade,
-        how: "apply_async + callback",
-        tasks: Some(tasks),
-        count: |setup| match setup.chunk {
-            1 => count_with_pool(&setup.pool, &setup.table),
-            chunk => count_in_chunks(&setup.pool, &setup.table, chunk),
-        },
-    },
-    Method {
-        example: "apply-async",
-        python: "Pool.apply_async",
-        runner: Runner::Rayon,
-        how: "scope + spawn",
-        tasks: Some(tasks),
-        count: |setup| count_with_rayon(&setup.rayon, &setup.table, setup.chunk),
-    },
-];
-
-/// Runs the loop and `apply_async` on both pools.
-pub fn run(args: &Args) -> ExitCode {
-    common::run_example_chunked(&args.table, args.workers, args.chunk as usize, args.timeline, &METHODS)
 }

@@ -1,12 +1,12 @@
 //! What every method example shares: the flags, the table, the two pools,
 //! and measuring a method against the sequential loop.
 //!
-//! A [`Method`] is one way to count the table: the sequential loop, or one
-//! Python `Pool` method on the home-made pool or on rayon. Each example
-//! module lists its methods; an example runs the loop and its own methods,
-//! `compare` runs them all. The table is made once, and the pools started
-//! once, before anything is timed; each method is timed alone, from the call
-//! to its last result, and its results are checked against the loop's.
+//! A [`Method`] is one Python `Pool` method with its port on each pool; the
+//! one table of them is [`crate::compare::METHODS`]. An example runs the loop
+//! and its own row of that table ([`run_example`]), `compare` runs them all.
+//! The table is made once, and the pools started once, before anything is
+//! timed; each method is timed alone, from the call to its last result, and
+//! its results are checked against the loop's.
 
 use std::num::NonZeroUsize;
 use std::process::ExitCode;
@@ -164,7 +164,8 @@ pub struct Setup {
     pub table: Arc<[Row]>,
     /// The sequential loop's counts: what every method must return.
     pub expected: Vec<u8>,
-    /// How long the loop took (its fastest run, once [`measure_all`] is done).
+    /// How long the loop took (its fastest run, once [`run_example`] has
+    /// timed every round).
     pub sequential: Duration,
     /// The home-made pool.
     pub pool: Pool,
@@ -230,40 +231,72 @@ impl Runner {
     }
 }
 
-/// One way to count the table.
+/// One Python `Pool` method, and its port on each pool: a row of the one
+/// table of methods, [`crate::compare::METHODS`].
 #[derive(Clone, Copy, Debug)]
 pub struct Method {
     /// The example it belongs to: `map`, `apply-async`.
     pub example: &'static str,
     /// The Python original: `Pool.map`.
     pub python: &'static str,
-    /// Which pool runs it.
-    pub runner: Runner,
+    /// How many tasks it gives the pool.
+    pub tasks: Tasks,
+    /// The port on the home-made pool.
+    pub home_made: Port,
+    /// The same with rayon.
+    pub rayon: Port,
+}
+
+/// A method written for one pool.
+#[derive(Clone, Copy, Debug)]
+pub struct Port {
     /// How it is written with that pool, in a few words.
     pub how: &'static str,
-    /// How many tasks it gives the pool for this setup (a task is one job in
-    /// the queue: a row for `apply`, a chunk of rows for `map`); `None` where
-    /// rayon splits the work by itself.
-    pub tasks: Option<fn(&Setup) -> usize>,
-    /// The counts, one per row.
+    /// The counts, one per row: a call of the example's port.
     pub count: fn(&Setup) -> Result<Vec<u8>, TaskError>,
 }
 
-/// Tasks of the map family: Python's default chunks on the home-made pool.
-pub fn map_tasks(setup: &Setup) -> usize {
-    setup.table.len().div_ceil(crate::homemade::default_chunk_size(setup.table.len(), setup.workers()))
+/// How many tasks a method gives its pool (a task is one job in the queue:
+/// a row for `apply`, a chunk of rows for `map`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tasks {
+    /// One per row.
+    EachRow,
+    /// Python's default chunks on the home-made pool, four per worker;
+    /// rayon splits the work by itself.
+    DefaultChunks,
+    /// One per `--chunk` rows.
+    ChunkFlag,
 }
 
-/// Tasks of one per row.
-pub fn row_tasks(setup: &Setup) -> usize {
-    setup.table.len()
+impl Method {
+    /// Its two ports, home-made first.
+    pub fn ports(&self) -> [(Runner, Port); 2] {
+        [(Runner::HomeMade, self.home_made), (Runner::Rayon, self.rayon)]
+    }
+
+    /// How many tasks it gives `runner`'s pool for this setup; `None` where
+    /// rayon splits the work by itself.
+    pub fn tasks(&self, runner: Runner, setup: &Setup) -> Option<usize> {
+        let rows = setup.table.len();
+        match (self.tasks, runner) {
+            (Tasks::EachRow, _) => Some(rows),
+            (Tasks::ChunkFlag, _) => Some(rows.div_ceil(setup.chunk)),
+            (Tasks::DefaultChunks, Runner::HomeMade) => {
+                Some(rows.div_ceil(crate::homemade::default_chunk_size(rows, setup.workers())))
+            }
+            (Tasks::DefaultChunks, Runner::Rayon) => None,
+        }
+    }
 }
 
-/// What one method did.
+/// What one method did on one pool.
 #[derive(Clone, Debug)]
 pub struct Measured {
     /// The method.
     pub method: Method,
+    /// The pool it ran on.
+    pub runner: Runner,
     /// From the call to the last result.
     pub time: Duration,
     /// Tasks it gave its pool, when it chose them.
@@ -275,6 +308,14 @@ pub struct Measured {
 }
 
 impl Measured {
+    /// The port that ran.
+    pub fn port(&self) -> Port {
+        match self.runner {
+            Runner::HomeMade => self.method.home_made,
+            Runner::Rayon => self.method.rayon,
+        }
+    }
+
     /// This method against the sequential loop ([`against_loop`]): its
     /// speed-up, or why there is none to state.
     pub fn against_loop(&self, setup: &Setup) -> Verdict {
@@ -290,63 +331,110 @@ impl Measured {
         let above = self.time.checked_sub(setup.sequential).filter(|above| !above.is_zero())?;
         Some(above.div_f64(tasks as f64))
     }
+
+    /// Keeps `counted` if it is the fastest run yet, and the first problem
+    /// with its counts.
+    fn record(&mut self, time: Duration, counted: Result<Vec<u8>, TaskError>, expected: &[u8]) {
+        self.time = self.time.min(time);
+        let checked = match counted {
+            Ok(counts) => {
+                self.first_ten = counts.iter().take(10).copied().collect();
+                same_as(&counts, expected)
+            }
+            Err(error) => Err(error.to_string()),
+        };
+        // The first problem is the one reported.
+        if self.check.is_ok() {
+            self.check = checked;
+        }
+    }
 }
 
-/// Runs the loop and every method `--best-of` times, in rounds (the loop,
-/// then each method, then again), so that a machine that slows down for a
-/// while slows every method alike; keeps each one's fastest run, and checks
-/// the counts of every run, outside the timing.
-pub fn measure_all(methods: &[Method], setup: &mut Setup, progress: &Progress) -> Vec<Measured> {
-    let mut measured: Vec<Measured> = methods
-        .iter()
-        .map(|method| Measured {
-            method: *method,
+/// `--rows`, `--seed`, `--best-of`, `--workers`, `--timeline`: the flags of
+/// every method example.
+#[derive(clap::Args, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PoolArgs {
+    /// `--rows`, `--seed`, `--best-of`.
+    #[command(flatten)]
+    pub table: TableArgs,
+    /// `--workers`.
+    #[command(flatten)]
+    pub workers: WorkersArg,
+    /// `--timeline`.
+    #[command(flatten)]
+    pub timeline: TimelineArg,
+}
+
+/// A method example's whole run: refuses `--instant`; makes the table and
+/// the pools; times the loop and each of `methods` on both pools, with
+/// `chunk` rows per `apply-async` task; `report` prints what was measured;
+/// fails if a method miscounted.
+///
+/// With `--best-of`, everything runs in rounds (the loop, then each method,
+/// then again), so that a machine that slows down for a while slows every
+/// method alike; each keeps its fastest run, and the counts of every run are
+/// checked, outside the timing.
+pub fn run_example(
+    args: &PoolArgs,
+    chunk: usize,
+    methods: &[Method],
+    report: impl FnOnce(&Setup, &[Measured]),
+) -> ExitCode {
+    if let Err(code) = args.table.no_instant.refuse(NO_INSTANT) {
+        return code;
+    }
+    shared::run_blocking(options(args.timeline, chart_title(methods)), || {
+        let progress = Progress::start("starting");
+        let mut setup = Setup::new(&args.table, args.workers, chunk, &progress)?;
+        let mut measured = to_measure(methods, &setup);
+        for round in 0..setup.runs {
+            if round > 0 {
+                // The first round's loop ran in `Setup::new`, and made `expected`.
+                progress.step("sequential", None, || 0);
+                let started = Instant::now();
+                let counts = span(0, "main").in_scope(|| crate::sequential::count(&setup.table));
+                setup.sequential = setup.sequential.min(started.elapsed());
+                drop(counts);
+            }
+            for result in &mut measured {
+                show_progress(result, &setup, &progress);
+                let started = Instant::now();
+                let counted = span(0, "main").in_scope(|| (result.port().count)(&setup)); // the port
+                result.record(started.elapsed(), counted, &setup.expected);
+            }
+        }
+        progress.finish();
+        println!();
+        report(&setup, &measured);
+        check_all(&measured)
+    })
+}
+
+/// Each of `methods` on each pool, not yet run.
+fn to_measure(methods: &[Method], setup: &Setup) -> Vec<Measured> {
+    let ports = methods.iter().flat_map(|method| method.ports().map(|(runner, _)| (*method, runner)));
+    ports
+        .map(|(method, runner)| Measured {
+            method,
+            runner,
             time: Duration::MAX,
-            tasks: method.tasks.map(|tasks| tasks(setup)),
+            tasks: method.tasks(runner, setup),
             first_ten: Vec::new(),
             check: Ok(()),
         })
-        .collect();
-    for round in 0..setup.runs {
-        if round > 0 {
-            // The first round's loop ran in `Setup::new`, and made `expected`.
-            progress.step("sequential", None, || 0);
-            let started = Instant::now();
-            let counts = span(0, "main").in_scope(|| crate::sequential::count(&setup.table));
-            setup.sequential = setup.sequential.min(started.elapsed());
-            drop(counts);
-        }
-        for result in &mut measured {
-            run_once(result, setup, progress);
-        }
-    }
-    measured
+        .collect()
 }
 
-/// One timed run of `result`'s method, its counts checked afterwards.
-fn run_once(result: &mut Measured, setup: &Setup, progress: &Progress) {
-    let method = result.method;
-    let label = format!("{} ({})", method.example, method.runner.name());
-    if let (Runner::HomeMade, Some(tasks)) = (method.runner, result.tasks) {
+/// The progress bar's step for `result`'s next run: with a count of tasks
+/// done where the home-made pool keeps one.
+fn show_progress(result: &Measured, setup: &Setup, progress: &Progress) {
+    let label = format!("{} ({})", result.method.example, result.runner.name());
+    if let (Runner::HomeMade, Some(tasks)) = (result.runner, result.tasks) {
         let finished = setup.pool.finished_tasks();
         let before = finished();
         progress.step(label, Some(tasks as u64), move || finished() - before);
     } else {
         progress.step(label, None, || 0);
-    }
-    let started = Instant::now();
-    let counted = span(0, "main").in_scope(|| (method.count)(setup));
-    result.time = result.time.min(started.elapsed());
-    let checked = match counted {
-        Ok(counts) => {
-            result.first_ten = counts.iter().take(10).copied().collect();
-            same_as(&counts, &setup.expected)
-        }
-        Err(error) => Err(error.to_string()),
-    };
-    // The first problem is the one reported.
-    if result.check.is_ok() {
-        result.check = checked;
     }
 }
 
@@ -381,52 +469,12 @@ fn same_as(counts: &[u8], expected: &[u8]) -> Result<(), String> {
     }
 }
 
-/// The run of one method example: the loop, then `methods`, a few lines
-/// each. Returns what was measured, for the example's own conclusions.
-pub fn run_methods(
-    args: &TableArgs,
-    workers: WorkersArg,
-    chunk: usize,
-    methods: &[Method],
-) -> Result<(Setup, Vec<Measured>), Failure> {
-    let progress = Progress::start("starting");
-    let mut setup = Setup::new(args, workers, chunk, &progress)?;
-    let measured = measure_all(methods, &mut setup, &progress);
-    progress.finish();
-    println!();
-    print_sequential(&setup);
-    for result in &measured {
-        print_measured(result, &setup);
+/// What a method example prints: the loop's lines, then each method's.
+pub fn print_each(setup: &Setup, measured: &[Measured]) {
+    print_sequential(setup);
+    for result in measured {
+        print_measured(result, setup);
     }
-    Ok((setup, measured))
-}
-
-/// A method example's whole run: refuse `--instant`, run the loop and
-/// `methods` (one task per row for `apply-async`), fail if one miscounted.
-pub fn run_example(
-    table: &TableArgs,
-    workers: WorkersArg,
-    timeline: TimelineArg,
-    methods: &[Method],
-) -> ExitCode {
-    run_example_chunked(table, workers, 1, timeline, methods)
-}
-
-/// [`run_example`] with `chunk` rows per `apply-async` task.
-pub fn run_example_chunked(
-    table: &TableArgs,
-    workers: WorkersArg,
-    chunk: usize,
-    timeline: TimelineArg,
-    methods: &[Method],
-) -> ExitCode {
-    if let Err(code) = table.no_instant.refuse(NO_INSTANT) {
-        return code;
-    }
-    shared::run_blocking(options(timeline, chart_title(methods)), || {
-        let (_, measured) = run_methods(table, workers, chunk, methods)?;
-        check_all(&measured)
-    })
 }
 
 /// The loop's lines.
@@ -438,7 +486,6 @@ pub fn print_sequential(setup: &Setup) {
 /// A method's lines: its time, its speed against the loop, its first ten
 /// counts, and whether they are right.
 pub fn print_measured(result: &Measured, setup: &Setup) {
-    let method = &result.method;
     let tasks = match result.tasks {
         Some(tasks) => plural_thousands(tasks as u64, "task", "tasks"),
         None => "tasks split by rayon".into(),
@@ -453,9 +500,9 @@ pub fn print_measured(result: &Measured, setup: &Setup) {
     };
     println!(
         "{} on the {} pool ({}, {tasks}): {}{}{pace}",
-        method.python,
-        method.runner.name(),
-        method.how,
+        result.method.python,
+        result.runner.name(),
+        result.port().how,
         duration(result.time),
         runs_note(setup.runs)
     );
@@ -474,7 +521,7 @@ pub fn check_all(measured: &[Measured]) -> Result<(), Failure> {
     let wrong: Vec<String> = measured
         .iter()
         .filter(|result| result.check.is_err())
-        .map(|result| format!("{} ({})", result.method.example, result.method.runner.name()))
+        .map(|result| format!("{} ({})", result.method.example, result.runner.name()))
         .collect();
     if wrong.is_empty() {
         Ok(())
@@ -496,13 +543,10 @@ pub fn options(timeline: TimelineArg, title: impl Into<String>) -> Options {
 /// home-made pool's workers have rows of their own; rayon's threads record
 /// nothing, so a rayon method shows as the main thread's bar.
 pub fn chart_title(methods: &[Method]) -> String {
-    let mut names: Vec<&str> = Vec::new();
-    for method in methods {
-        if !names.contains(&method.python) {
-            names.push(method.python);
-        }
+    match methods {
+        [method] => format!("The loop, then {}", method.python),
+        _ => "The loop, then every method".into(),
     }
-    format!("The loop, then {}", names.join(", "))
 }
 
 #[cfg(test)]

@@ -1,11 +1,14 @@
 //! # `compare` (the default): every method on the same table
 //!
 //! Seed 003 §4–§6 show each `Pool` method in turn, on the same problem. This
-//! example runs them all on one table, home-made pool and rayon, checks that
-//! every method counted exactly what the sequential loop counted (the exit
-//! code is 1 if one did not), and prints a table: each method, the Python
-//! original it ports, its time, its speed against the loop, and what each
-//! of its tasks cost beyond the counting.
+//! module holds the lesson's one table of them, [`METHODS`]: a row per
+//! Python method, naming its port on each pool, from which every method
+//! example takes its own row. This example runs every row on the same
+//! numbers, home-made pool and rayon, checks that every method counted
+//! exactly what the sequential loop counted (the exit code is 1 if one did
+//! not), and prints a table: each method, the Python original it ports, its
+//! time, its speed against the loop, and what each of its tasks cost beyond
+//! the counting.
 //!
 //! The lesson of the table: a pool pays for every task it hands out, a few
 //! microseconds here (a queue, a woken thread, a channel back), and counting
@@ -18,59 +21,118 @@
 
 use std::process::ExitCode;
 
-use shared::cli::TimelineArg;
 use shared::compare::{Verdict, times};
 use shared::println;
 
-use crate::common::{self, Measured, Method, TableArgs, WorkersArg};
-use shared::progress::Progress;
+pub use crate::apply_async::Args;
+use crate::common::{self, Measured, Method, Port, Tasks};
+use crate::{apply, apply_async, map, map_async, starmap, starmap_async};
 
-/// Flags of `compare`.
-#[derive(clap::Args, Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Args {
-    /// `--rows`, `--seed`.
-    #[command(flatten)]
-    pub table: TableArgs,
-    /// `--workers`.
-    #[command(flatten)]
-    pub workers: WorkersArg,
-    /// Rows per task for apply-async (default 1, as in the original).
-    #[arg(long, value_name = "N", default_value_t = 1, allow_negative_numbers = true, value_parser = common::parse_chunk)]
-    pub chunk: u32,
-    /// `--timeline`.
-    #[command(flatten)]
-    pub timeline: TimelineArg,
-}
+// ANCHOR: methods
+/// Seed 003 §5–§6, one `Pool` method after another on the same `data`: the
+/// one table of them, each row naming its example's port on the home-made
+/// pool and on rayon. `compare` runs every row; each example runs its own.
+pub const METHODS: [Method; 6] = [APPLY, MAP, STARMAP, APPLY_ASYNC, MAP_ASYNC, STARMAP_ASYNC];
 
-/// Every method of the lesson, in the order of the seed.
-pub fn methods() -> Vec<Method> {
-    [
-        &crate::apply::METHODS[..],
-        &crate::map::METHODS,
-        &crate::starmap::METHODS,
-        &crate::apply_async::METHODS,
-        &crate::map_async::METHODS,
-        &crate::starmap_async::METHODS,
-    ]
-    .concat()
-}
+/// `pool.apply(howmany_within_range, args=(row, 4, 8))` for every row.
+pub const APPLY: Method = Method {
+    example: "apply",
+    python: "Pool.apply",
+    tasks: Tasks::EachRow,
+    home_made: Port {
+        how: "pool.apply per row",
+        count: |setup| apply::count_with_pool(&setup.pool, &setup.table),
+    },
+    rayon: Port {
+        how: "pool.install per row",
+        count: |setup| Ok(apply::count_with_rayon(&setup.rayon, &setup.table)),
+    },
+};
+
+/// `pool.map(howmany_within_range_rowonly, [row for row in data])`.
+pub const MAP: Method = Method {
+    example: "map",
+    python: "Pool.map",
+    tasks: Tasks::DefaultChunks,
+    home_made: Port { how: "pool.map", count: |setup| map::count_with_pool(&setup.pool, &setup.table) },
+    rayon: Port {
+        how: "par_iter().map().collect()",
+        count: |setup| Ok(map::count_with_rayon(&setup.rayon, &setup.table)),
+    },
+};
+
+/// `pool.starmap(howmany_within_range, [(row, 4, 8) for row in data])`.
+pub const STARMAP: Method = Method {
+    example: "starmap",
+    python: "Pool.starmap",
+    tasks: Tasks::DefaultChunks,
+    home_made: Port {
+        how: "pool.starmap",
+        count: |setup| starmap::count_with_pool(&setup.pool, &setup.table),
+    },
+    rayon: Port {
+        how: "par_iter() over tuples",
+        count: |setup| Ok(starmap::count_with_rayon(&setup.rayon, &setup.table)),
+    },
+};
+
+/// `pool.apply_async(howmany_within_range2, args=(i, row, 4, 8), callback=collect_result)`
+/// for every row (or every `--chunk` rows).
+pub const APPLY_ASYNC: Method = Method {
+    example: "apply-async",
+    python: "Pool.apply_async",
+    tasks: Tasks::ChunkFlag,
+    home_made: Port {
+        how: "apply_async + callback",
+        count: |setup| match setup.chunk {
+            1 => apply_async::count_with_pool(&setup.pool, &setup.table),
+            chunk => apply_async::count_in_chunks(&setup.pool, &setup.table, chunk),
+        },
+    },
+    rayon: Port {
+        how: "scope + spawn",
+        count: |setup| apply_async::count_with_rayon(&setup.rayon, &setup.table, setup.chunk),
+    },
+};
+
+/// `pool.map_async(howmany_within_range_rowonly, data)`, then `.get()`.
+pub const MAP_ASYNC: Method = Method {
+    example: "map-async",
+    python: "Pool.map_async",
+    tasks: Tasks::DefaultChunks,
+    home_made: Port {
+        how: "pool.map_async, then .get()",
+        count: |setup| map_async::count_with_pool(&setup.pool, &setup.table, || {}),
+    },
+    rayon: Port {
+        how: "pool.spawn + channel",
+        count: |setup| Ok(map_async::count_with_rayon(&setup.rayon, &setup.table, || {})),
+    },
+};
+
+/// `pool.starmap_async(howmany_within_range, [(row, 4, 8) for row in data])`, then `.get()`.
+pub const STARMAP_ASYNC: Method = Method {
+    example: "starmap-async",
+    python: "Pool.starmap_async",
+    tasks: Tasks::DefaultChunks,
+    home_made: Port {
+        how: "pool.starmap_async, then .get()",
+        count: |setup| starmap_async::count_with_pool(&setup.pool, &setup.table, || {}),
+    },
+    rayon: Port {
+        how: "pool.spawn + channel",
+        count: |setup| Ok(starmap_async::count_with_rayon(&setup.rayon, &setup.table, || {})),
+    },
+};
+// ANCHOR_END: methods
 
 /// Runs every method, prints the table and the conclusions; fails if any
 /// method's counts differ from the loop's.
 pub fn run(args: &Args) -> ExitCode {
-    if let Err(code) = args.table.no_instant.refuse(common::NO_INSTANT) {
-        return code;
-    }
-    shared::run_blocking(common::options(args.timeline, "The loop, then every method"), || {
-        let progress = Progress::start("starting");
-        let mut setup = common::Setup::new(&args.table, args.workers, args.chunk as usize, &progress)?;
-        let measured = common::measure_all(&methods(), &mut setup, &progress);
-        progress.finish();
+    common::run_example(&args.pool, args.chunk as usize, &METHODS, |setup, measured| {
+        print_table(setup, measured);
         println!();
-        print_table(&setup, &measured);
-        println!();
-        print_conclusions(&setup, &measured);
-        common::check_all(&measured)
+        print_conclusions(setup, measured);
     })
 }
 
@@ -88,11 +150,10 @@ fn print_table(setup: &common::Setup, measured: &[Measured]) {
         "—".into(),
     ]);
     for result in measured {
-        let method = &result.method;
         lines.push([
-            method.example.into(),
-            method.python.into(),
-            method.runner.name().into(),
+            result.method.example.into(),
+            result.method.python.into(),
+            result.runner.name().into(),
             result.tasks.map_or("rayon's".into(), |tasks| shared::timing::thousands(tasks as u64)),
             shared::timing::duration(result.time),
             result.against_loop(setup).cell(),
@@ -129,11 +190,7 @@ fn print_conclusions(setup: &common::Setup, measured: &[Measured]) {
     }
     for result in measured.iter().filter(|result| result.check.is_err()) {
         if let Err(problem) = &result.check {
-            println!(
-                "WRONG: {} on the {} pool: {problem}",
-                result.method.python,
-                result.method.runner.name()
-            );
+            println!("WRONG: {} on the {} pool: {problem}", result.method.python, result.runner.name());
         }
     }
     println!(
@@ -168,7 +225,7 @@ fn print_conclusions(setup: &common::Setup, measured: &[Measured]) {
         println!(
             "Fastest: {} on the {} pool, {} the loop's speed with {}.",
             fastest.method.python,
-            fastest.method.runner.name(),
+            fastest.runner.name(),
             times(best),
             shared::timing::plural_thousands(setup.workers() as u64, "worker", "workers")
         );
@@ -194,7 +251,7 @@ fn print_conclusions(setup: &common::Setup, measured: &[Measured]) {
         println!(
             "Slowest: {} on the {} pool, {} the loop's speed{tasks}{overhead}.",
             slowest.method.python,
-            slowest.method.runner.name(),
+            slowest.runner.name(),
             times(worst),
         );
     }

@@ -39,62 +39,6 @@ use shared::println;
 
 use crate::common::{self, WorkersArg};
 
-/// Rows in the frame when `--rows` is not given.
-pub const DEFAULT_ROWS: u32 = 200_000;
-
-/// Flags of `dataframe`.
-#[derive(clap::Args, Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Args {
-    /// Rows in the frame, each two numbers from 3 to 9 (at most 20,000,000:
-    /// about 1 GB at that size).
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_ROWS, allow_negative_numbers = true, value_parser = common::parse_frame_rows)]
-    pub rows: u32,
-    /// `--workers`.
-    #[command(flatten)]
-    pub workers: WorkersArg,
-    /// `--seed`.
-    #[command(flatten)]
-    pub seed: SeedArg,
-    /// `--instant`, refused.
-    #[command(flatten)]
-    pub no_instant: NoInstantArg,
-}
-
-/// A table of two columns.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Frame {
-    /// The first column.
-    pub a: Vec<f64>,
-    /// The second column.
-    pub b: Vec<f64>,
-}
-
-impl Frame {
-    /// `rows` rows of whole numbers from 3 to 9, drawn in blocks of
-    /// [`crate::table::BLOCK_ROWS`] from `seed`, like the lesson's table.
-    pub fn random(seed: u64, rows: usize) -> Frame {
-        let mut frame = Frame { a: Vec::with_capacity(rows), b: Vec::with_capacity(rows) };
-        for start in (0..rows).step_by(crate::table::BLOCK_ROWS) {
-            let mut rng = shared::random::rng(seed, (start / crate::table::BLOCK_ROWS) as u64);
-            for _ in start..(start + crate::table::BLOCK_ROWS).min(rows) {
-                frame.a.push(f64::from(rng.random_range(3..10u8)));
-                frame.b.push(f64::from(rng.random_range(3..10u8)));
-            }
-        }
-        frame
-    }
-
-    /// How many rows.
-    pub fn len(&self) -> usize {
-        self.a.len()
-    }
-
-    /// Whether it has no rows.
-    pub fn is_empty(&self) -> bool {
-        self.a.is_empty()
-    }
-}
-
 // ANCHOR: hypotenuse
 /// `hypotenuse(row)`: √(a² + b²) of one row.
 pub fn hypotenuse(a: f64, b: f64) -> f64 {
@@ -134,6 +78,41 @@ pub fn whole_table(frame: &Frame, pieces: usize) -> Vec<f64> {
     results.concat()
 }
 // ANCHOR_END: ways
+
+/// A table of two columns.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Frame {
+    /// The first column.
+    pub a: Vec<f64>,
+    /// The second column.
+    pub b: Vec<f64>,
+}
+
+impl Frame {
+    /// `rows` rows of whole numbers from 3 to 9, drawn in blocks of
+    /// [`crate::table::BLOCK_ROWS`] from `seed`, like the lesson's table.
+    pub fn random(seed: u64, rows: usize) -> Frame {
+        let mut frame = Frame { a: Vec::with_capacity(rows), b: Vec::with_capacity(rows) };
+        for start in (0..rows).step_by(crate::table::BLOCK_ROWS) {
+            let mut rng = shared::random::rng(seed, (start / crate::table::BLOCK_ROWS) as u64);
+            for _ in start..(start + crate::table::BLOCK_ROWS).min(rows) {
+                frame.a.push(f64::from(rng.random_range(3..10u8)));
+                frame.b.push(f64::from(rng.random_range(3..10u8)));
+            }
+        }
+        frame
+    }
+
+    /// How many rows.
+    pub fn len(&self) -> usize {
+        self.a.len()
+    }
+
+    /// Whether it has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.a.is_empty()
+    }
+}
 
 /// Times the loop and the three ways on rayon's pool; fails if a way's
 /// results differ from the loop's.
@@ -187,6 +166,27 @@ pub fn run(args: &Args) -> ExitCode {
             )))
         }
     })
+}
+
+/// Rows in the frame when `--rows` is not given.
+pub const DEFAULT_ROWS: u32 = 200_000;
+
+/// Flags of `dataframe`.
+#[derive(clap::Args, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Args {
+    /// Rows in the frame, each two numbers from 3 to 9 (at most 20,000,000:
+    /// about 1 GB at that size).
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_ROWS, allow_negative_numbers = true, value_parser = common::parse_frame_rows)]
+    pub rows: u32,
+    /// `--workers`.
+    #[command(flatten)]
+    pub workers: WorkersArg,
+    /// `--seed`.
+    #[command(flatten)]
+    pub seed: SeedArg,
+    /// `--instant`, refused.
+    #[command(flatten)]
+    pub no_instant: NoInstantArg,
 }
 
 fn timed<T>(work: impl FnOnce() -> T) -> (T, Duration) {

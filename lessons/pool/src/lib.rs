@@ -26,9 +26,12 @@
 //! | `dataframe` | [`dataframe`] | pandas + `pathos` | 003 §7 |
 //!
 //! Each example module starts with the direct port of its Python original,
-//! then the same with rayon. What they share (the flags, the table, timing
-//! and checking a method against the loop) is in [`common`]; the progress
-//! bar of long runs is `shared`'s ([`shared::progress`]).
+//! then the same with rayon; its `run` and flags come after. Every `Pool`
+//! method is a row of one table, [`compare::METHODS`], which names its port
+//! on each pool: `compare` runs every row, each example its own. What they
+//! share (the flags, the table, timing and checking a method against the
+//! loop) is in [`common`]; the progress bar of long runs is `shared`'s
+//! ([`shared::progress`]).
 
 pub mod apply;
 pub mod apply_async;

@@ -17,25 +17,11 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use shared::cli::TimelineArg;
 
-use crate::common::{self, Method, Runner, TableArgs, WorkersArg};
+use crate::common;
+pub use crate::common::PoolArgs as Args;
 use crate::homemade::{Pool, TaskError};
 use crate::table::{Row, howmany_within_range};
-
-/// Flags of `map`.
-#[derive(clap::Args, Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Args {
-    /// `--rows`, `--seed`.
-    #[command(flatten)]
-    pub table: TableArgs,
-    /// `--workers`.
-    #[command(flatten)]
-    pub workers: WorkersArg,
-    /// `--timeline`.
-    #[command(flatten)]
-    pub timeline: TimelineArg,
-}
 
 // ANCHOR: port
 /// `howmany_within_range_rowonly(row, minimum=4, maximum=8)`: Rust has no
@@ -57,27 +43,7 @@ pub fn count_with_rayon(pool: &rayon::ThreadPool, data: &[Row]) -> Vec<u8> {
 }
 // ANCHOR_END: rayon
 
-/// `map` on each pool.
-pub const METHODS: [Method; 2] = [
-    Method {
-        example: "map",
-        python: "Pool.map",
-        runner: Runner::HomeMade,
-        how: "pool.map",
-        tasks: Some(common::map_tasks),
-        count: |setup| count_with_pool(&setup.pool, &setup.table),
-    },
-    Method {
-        example: "map",
-        python: "Pool.map",
-        runner: Runner::Rayon,
-        how: "par_iter().map().collect()",
-        tasks: None,
-        count: |setup| Ok(count_with_rayon(&setup.rayon, &setup.table)),
-    },
-];
-
 /// Runs the loop and `map` on both pools.
 pub fn run(args: &Args) -> ExitCode {
-    common::run_example(&args.table, args.workers, args.timeline, &METHODS)
+    common::run_example(args, 1, &[crate::compare::MAP], common::print_each)
 }

@@ -15,27 +15,13 @@ use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
-use shared::cli::TimelineArg;
 use shared::println;
 
-use crate::common::{self, Method, Runner, TableArgs, WorkersArg};
+pub use crate::common::PoolArgs as Args;
+use crate::common::{self, Setup};
 use crate::homemade::{Pool, TaskError};
 use crate::map::howmany_within_range_rowonly;
 use crate::table::Row;
-
-/// Flags of `map-async`.
-#[derive(clap::Args, Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Args {
-    /// `--rows`, `--seed`.
-    #[command(flatten)]
-    pub table: TableArgs,
-    /// `--workers`.
-    #[command(flatten)]
-    pub workers: WorkersArg,
-    /// `--timeline`.
-    #[command(flatten)]
-    pub timeline: TimelineArg,
-}
 
 // ANCHOR: port
 /// `result = pool.map_async(howmany_within_range_rowonly, data)`, then
@@ -65,49 +51,23 @@ pub fn count_with_rayon(pool: &rayon::ThreadPool, data: &Arc<[Row]>, meanwhile: 
 }
 // ANCHOR_END: rayon
 
-/// `map_async` on each pool, with nothing to do meanwhile.
-pub const METHODS: [Method; 2] = [
-    Method {
-        example: "map-async",
-        python: "Pool.map_async",
-        runner: Runner::HomeMade,
-        how: "pool.map_async, then .get()",
-        tasks: Some(common::map_tasks),
-        count: |setup| count_with_pool(&setup.pool, &setup.table, || {}),
-    },
-    Method {
-        example: "map-async",
-        python: "Pool.map_async",
-        runner: Runner::Rayon,
-        how: "pool.spawn + channel",
-        tasks: None,
-        count: |setup| Ok(count_with_rayon(&setup.rayon, &setup.table, || {})),
-    },
-];
-
 /// Runs the loop and `map_async` on both pools, then shows how soon the
 /// home-made `map_async` returned.
 pub fn run(args: &Args) -> ExitCode {
-    if let Err(code) = args.table.no_instant.refuse(common::NO_INSTANT) {
-        return code;
-    }
-    shared::run_blocking(common::options(args.timeline, common::chart_title(&METHODS)), || {
-        let (setup, measured) = common::run_methods(&args.table, args.workers, 1, &METHODS)?;
-        time_split(&setup, "map_async", "queueing the chunks", |meanwhile| {
+    common::run_example(args, 1, &[crate::compare::MAP_ASYNC], |setup, measured| {
+        common::print_each(setup, measured);
+        time_split(setup, "map_async", "queueing the chunks", |meanwhile| {
             count_with_pool(&setup.pool, &setup.table, meanwhile)
         });
-        common::check_all(&measured)
     })
 }
 
-/// `… returned after …; .get() waited …`, from a second run; `submitting`
-/// says what the call did before it returned.
 /// Runs `count` once more (an `_async` call, then `.get()`), timed in two
 /// parts: until the call returned, which `count` marks by calling
 /// `meanwhile`, and until the counts were in; prints both when the counts
-/// are right.
+/// are right. `submitting` says what the call did before it returned.
 pub fn time_split(
-    setup: &crate::common::Setup,
+    setup: &Setup,
     name: &str,
     submitting: &str,
     count: impl FnOnce(&mut dyn FnMut()) -> Result<Vec<u8>, TaskError>,

@@ -14,17 +14,6 @@ use crate::common::{self, TableArgs};
 use crate::table::{Row, howmany_within_range};
 use shared::progress::Progress;
 
-/// Flags of `sequential`.
-#[derive(clap::Args, Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Args {
-    /// `--rows`, `--seed`.
-    #[command(flatten)]
-    pub table: TableArgs,
-    /// `--timeline`.
-    #[command(flatten)]
-    pub timeline: TimelineArg,
-}
-
 // ANCHOR: port
 /// `for row in data: results.append(howmany_within_range(row, minimum=4, maximum=8))`
 pub fn count(data: &[Row]) -> Vec<u8> {
@@ -68,4 +57,15 @@ pub fn run(args: &Args) -> ExitCode {
         }
         Ok(())
     })
+}
+
+/// Flags of `sequential`.
+#[derive(clap::Args, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Args {
+    /// `--rows`, `--seed`.
+    #[command(flatten)]
+    pub table: TableArgs,
+    /// `--timeline`.
+    #[command(flatten)]
+    pub timeline: TimelineArg,
 }

@@ -13,25 +13,11 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use shared::cli::TimelineArg;
 
-use crate::common::{self, Method, Runner, TableArgs, WorkersArg};
+use crate::common;
+pub use crate::common::PoolArgs as Args;
 use crate::homemade::{Pool, TaskError};
 use crate::table::{Row, howmany_within_range};
-
-/// Flags of `starmap`.
-#[derive(clap::Args, Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Args {
-    /// `--rows`, `--seed`.
-    #[command(flatten)]
-    pub table: TableArgs,
-    /// `--workers`.
-    #[command(flatten)]
-    pub workers: WorkersArg,
-    /// `--timeline`.
-    #[command(flatten)]
-    pub timeline: TimelineArg,
-}
 
 // ANCHOR: port
 /// `results = pool.starmap(howmany_within_range, [(row, 4, 8) for row in data])`
@@ -54,27 +40,7 @@ pub fn count_with_rayon(pool: &rayon::ThreadPool, data: &[Row]) -> Vec<u8> {
 }
 // ANCHOR_END: rayon
 
-/// `starmap` on each pool.
-pub const METHODS: [Method; 2] = [
-    Method {
-        example: "starmap",
-        python: "Pool.starmap",
-        runner: Runner::HomeMade,
-        how: "pool.starmap",
-        tasks: Some(common::map_tasks),
-        count: |setup| count_with_pool(&setup.pool, &setup.table),
-    },
-    Method {
-        example: "starmap",
-        python: "Pool.starmap",
-        runner: Runner::Rayon,
-        how: "par_iter() over tuples",
-        tasks: None,
-        count: |setup| Ok(count_with_rayon(&setup.rayon, &setup.table)),
-    },
-];
-
 /// Runs the loop and `starmap` on both pools.
 pub fn run(args: &Args) -> ExitCode {
-    common::run_example(&args.table, args.workers, args.timeline, &METHODS)
+    common::run_example(args, 1, &[crate::compare::STARMAP], common::print_each)
 }

@@ -15,25 +15,11 @@ use std::process::ExitCode;
 use std::sync::{Arc, mpsc};
 
 use rayon::prelude::*;
-use shared::cli::TimelineArg;
 
-use crate::common::{self, Method, Runner, TableArgs, WorkersArg};
+use crate::common;
+pub use crate::common::PoolArgs as Args;
 use crate::homemade::{Pool, TaskError};
 use crate::table::{Row, howmany_within_range};
-
-/// Flags of `starmap-async`.
-#[derive(clap::Args, Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Args {
-    /// `--rows`, `--seed`.
-    #[command(flatten)]
-    pub table: TableArgs,
-    /// `--workers`.
-    #[command(flatten)]
-    pub workers: WorkersArg,
-    /// `--timeline`.
-    #[command(flatten)]
-    pub timeline: TimelineArg,
-}
 
 // ANCHOR: port
 /// `result = pool.starmap_async(howmany_within_range, [(row, 4, 8) for row in data])`,
@@ -63,40 +49,16 @@ pub fn count_with_rayon(pool: &rayon::ThreadPool, data: &[Row], meanwhile: impl 
 }
 // ANCHOR_END: rayon
 
-/// `starmap_async` on each pool, with nothing to do meanwhile.
-pub const METHODS: [Method; 2] = [
-    Method {
-        example: "starmap-async",
-        python: "Pool.starmap_async",
-        runner: Runner::HomeMade,
-        how: "pool.starmap_async, then .get()",
-        tasks: Some(common::map_tasks),
-        count: |setup| count_with_pool(&setup.pool, &setup.table, || {}),
-    },
-    Method {
-        example: "starmap-async",
-        python: "Pool.starmap_async",
-        runner: Runner::Rayon,
-        how: "pool.spawn + channel",
-        tasks: None,
-        count: |setup| Ok(count_with_rayon(&setup.rayon, &setup.table, || {})),
-    },
-];
-
 /// Runs the loop and `starmap_async` on both pools, then shows how soon the
 /// home-made `starmap_async` returned.
 pub fn run(args: &Args) -> ExitCode {
-    if let Err(code) = args.table.no_instant.refuse(common::NO_INSTANT) {
-        return code;
-    }
-    shared::run_blocking(common::options(args.timeline, common::chart_title(&METHODS)), || {
-        let (setup, measured) = common::run_methods(&args.table, args.workers, 1, &METHODS)?;
+    common::run_example(args, 1, &[crate::compare::STARMAP_ASYNC], |setup, measured| {
+        common::print_each(setup, measured);
         crate::map_async::time_split(
-            &setup,
+            setup,
             "starmap_async",
             "building a tuple of arguments per row, then queueing the chunks",
             |meanwhile| count_with_pool(&setup.pool, &setup.table, meanwhile),
         );
-        common::check_all(&measured)
     })
 }

@@ -32,15 +32,16 @@ fn every_method_counts_what_the_loop_counts() {
                 .map(|row| row.iter().filter(|&&n| (4..=8).contains(&n)).count() as u8)
                 .collect();
             assert_eq!(setup.expected, by_hand);
-            for method in pool::compare::methods() {
-                let counted = (method.count)(&setup);
-                assert_eq!(
-                    counted.as_ref(),
-                    Ok(&setup.expected),
-                    "{} on {:?}, {rows} rows, {workers} workers",
-                    method.example,
-                    method.runner
-                );
+            for method in pool::compare::METHODS {
+                for (runner, port) in method.ports() {
+                    let counted = (port.count)(&setup);
+                    assert_eq!(
+                        counted.as_ref(),
+                        Ok(&setup.expected),
+                        "{} on {runner:?}, {rows} rows, {workers} workers",
+                        method.example,
+                    );
+                }
             }
         }
     }
@@ -50,20 +51,23 @@ fn every_method_counts_what_the_loop_counts() {
 fn apply_async_in_chunks_counts_what_the_loop_counts() {
     for chunk in [1, 3, 4096, 20_000] {
         let setup = setup(10_000, 2, chunk);
-        for method in pool::apply_async::METHODS {
-            assert_eq!((method.count)(&setup).as_ref(), Ok(&setup.expected), "{chunk}, {:?}", method.runner);
+        for (runner, port) in pool::compare::APPLY_ASYNC.ports() {
+            assert_eq!((port.count)(&setup).as_ref(), Ok(&setup.expected), "{chunk}, {runner:?}");
         }
     }
 }
 
 #[test]
 fn the_compare_table_has_both_pools_for_every_python_method() {
-    let methods = pool::compare::methods();
+    let methods = pool::compare::METHODS;
     for python in
         ["Pool.apply", "Pool.map", "Pool.starmap", "Pool.apply_async", "Pool.map_async", "Pool.starmap_async"]
     {
-        let runners: Vec<Runner> =
-            methods.iter().filter(|method| method.python == python).map(|method| method.runner).collect();
+        let runners: Vec<Runner> = methods
+            .iter()
+            .filter(|method| method.python == python)
+            .flat_map(|method| method.ports().map(|(runner, _)| runner))
+            .collect();
         assert_eq!(runners, [Runner::HomeMade, Runner::Rayon], "{python}");
     }
 }

@@ -35,7 +35,7 @@
 //!
 //! `--capacity N` bounds the queue, as `asyncio.Queue(maxsize=N)` does: a
 //! producer that finds it full waits for room. That wait is *back-pressure*,
-//! and [`Put::put`] makes it visible: a line in the producer's color, and `▒`
+//! and [`VisiblePut::put`] makes it visible: a line in the producer's color, and `▒`
 //! in its row of the chart (`--timeline`). A consumer's wait for an item is
 //! drawn the same way in its row.
 //!
@@ -47,9 +47,8 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use ::rand::RngExt;
-use async_channel::{Receiver, SendError, Sender, TryRecvError, TrySendError};
+use async_channel::{Receiver, Sender};
 use shared::cli::InstantArg;
-use shared::output::current_row;
 use shared::random::Rng;
 use shared::timing::{Stopwatch, seconds_in_words, whole_seconds};
 use shared::{Instrument, Options, println, span};
@@ -57,27 +56,7 @@ use tokio::task::JoinError;
 use tokio::time::Instant;
 
 use crate::asyncq_tuned;
-use crate::plan::{BACKLOG_LIMIT, Plan, QueueArgs, SleepRange, Totals, longest_wait, rate};
-
-/// Flags of `asyncq`.
-#[derive(clap::Args, Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Args {
-    /// The flags `asyncq` and `threads` share.
-    #[command(flatten)]
-    pub queue: QueueArgs,
-
-    /// The version tuned for moving a million items (for the benchmark).
-    #[arg(long)]
-    pub tuned: bool,
-
-    /// `--instant`.
-    #[command(flatten)]
-    pub instant: InstantArg,
-}
-
-/// An item, the original's `(i, t)`: a random hex string, and the time the
-/// producer went to put it (on the run's clock, virtual under `--instant`).
-pub type Item = (String, Instant);
+use crate::plan::{self, BACKLOG_LIMIT, Plan, QueueArgs, SleepRange, Totals, VisibleGet, VisiblePut};
 
 // ANCHOR: port
 /// `async def makeitem(size=5)`: `os.urandom(size).hex()`. It awaits
@@ -111,12 +90,13 @@ pub async fn randsleep(sleep: SleepRange, caller: Option<&str>, rng: &mut Rng) {
 /// `async def produce(name, q)`: puts a random number (0 to 10) of items,
 /// each after a random sleep. Returns how many it put.
 pub async fn produce(name: usize, q: Sender<Item>, plan: Plan, mut rng: Rng) -> u64 {
+    let caller = format!("Producer {name}");
     let n = plan.items_per_producer.unwrap_or_else(|| rng.random_range(0..=10));
     for k in 0..n {
-        randsleep(plan.sleep, Some(&format!("Producer {name}")), &mut rng).await;
+        randsleep(plan.sleep, Some(&caller), &mut rng).await;
         let i = makeitem(5, &mut rng);
         let t = Instant::now();
-        if q.put((i.clone(), t)).await.is_err() {
+        if q.put((i.clone(), t), &caller).await.is_err() {
             return k.into(); // every consumer is gone: nobody would take it
         }
         println!("Producer {name} added <{i}> to queue.");
@@ -209,54 +189,9 @@ pub async fn main_that_never_ends(plan: Plan) -> Result<Totals, JoinError> {
 }
 // ANCHOR_END: never_ends
 
-// ANCHOR: visible
-/// `await q.put(item)`, named as in Python: async-channel's `send`, plus
-/// what makes back-pressure visible. When the queue is full, the producer
-/// waits for room: the wait is drawn `▒` in its row of the chart, and a line
-/// in its color says how long it was. (Producers are rows `0..nprod`,
-/// numbered as they are named; see [`Plan::producer_row`].)
-pub trait Put {
-    /// Puts `item`, waiting for room if the queue is full; `Err` gives it
-    /// back if nobody can ever take it (every receiver is gone).
-    fn put(&self, item: Item) -> impl Future<Output = Result<(), SendError<Item>>> + Send;
-}
-
-impl Put for Sender<Item> {
-    async fn put(&self, item: Item) -> Result<(), SendError<Item>> {
-        let item = match self.try_send(item) {
-            Ok(()) => return Ok(()), // there was room: no wait
-            Err(TrySendError::Closed(item)) => return Err(SendError(item)),
-            Err(TrySendError::Full(item)) => item,
-        };
-        let Some(row) = current_row() else { return self.send(item).await };
-        let started = Instant::now();
-        self.send(item).instrument(span(row, "waiting for room").waiting()).await?;
-        let waited = seconds_in_words(started.elapsed(), 5);
-        println!("Producer {row} waited {waited} for room in the queue.");
-        Ok(())
-    }
-}
-
-/// `await q.get()`: async-channel's `recv`, or `None` once the queue is
-/// closed and empty. A wait for an item is drawn `▒` in the consumer's row.
-pub trait Get {
-    /// The next item, waiting for one if the queue is empty; `None` when
-    /// none can come any more.
-    fn get(&self) -> impl Future<Output = Option<Item>> + Send;
-}
-
-impl Get for Receiver<Item> {
-    async fn get(&self) -> Option<Item> {
-        match self.try_recv() {
-            Ok(item) => return Some(item), // there was one: no wait
-            Err(TryRecvError::Closed) => return None,
-            Err(TryRecvError::Empty) => {}
-        }
-        let Some(row) = current_row() else { return self.recv().await.ok() };
-        self.recv().instrument(span(row, "waiting for an item").waiting()).await.ok()
-    }
-}
-// ANCHOR_END: visible
+/// An item, the original's `(i, t)`: a random hex string, and the time the
+/// producer went to put it (on the run's clock, virtual under `--instant`).
+pub type Item = (String, Instant);
 
 /// Runs the producers and consumers `args` ask for, then says what went
 /// through the queue (and, with `--quiet` on the real clock, how fast).
@@ -272,22 +207,27 @@ pub fn run(args: &Args) -> ExitCode {
         .footer("Program completed in");
     shared::run_async(options, || async move {
         let stopwatch = Stopwatch::start();
-        let (totals, longest) = if args.tuned {
+        let (totals, longest) = if args.queue.tuned {
             let (totals, longest) = asyncq_tuned::main(plan).await?;
             (totals, Some(longest))
         } else {
             (main(plan).await?, None)
         };
-        let elapsed = stopwatch.elapsed();
-        totals.report(&plan)?;
-        if args.queue.quiet && !stopwatch.clock().is_virtual() {
-            println!("{}", rate(totals.consumed, elapsed));
-        }
-        if let Some(longest) = longest {
-            println!("{}", longest_wait(longest));
-        }
-        Ok(())
+        let rate_over = (args.queue.quiet && !stopwatch.clock().is_virtual()).then(|| stopwatch.elapsed());
+        plan::report(&plan, totals, rate_over, longest)
     })
+}
+
+/// Flags of `asyncq`.
+#[derive(clap::Args, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Args {
+    /// The flags `asyncq` and `threads` share.
+    #[command(flatten)]
+    pub queue: QueueArgs,
+
+    /// `--instant`.
+    #[command(flatten)]
+    pub instant: InstantArg,
 }
 
 #[cfg(test)]

@@ -12,8 +12,10 @@
 //! | `threads` | [`threads`] (and [`threads_tuned`] for a million items) | 003 "Using a queue" |
 //!
 //! Both take the same flags ([`plan`]). Each module starts with the direct
-//! port of the Python original; what makes it visible (colors, the chart,
-//! the waits on the queue) is applied from outside the ported functions.
+//! port of the Python original; what makes it visible (colors, the chart) is
+//! applied from outside the ported functions, and the waits on the queue are
+//! shown by the one `put`/`get` both ports call ([`plan::VisiblePut`],
+//! [`plan::VisibleGet`]).
 
 pub mod asyncq;
 pub mod asyncq_tuned;

@@ -1,13 +1,18 @@
-//! What both examples are told: how many producers and consumers, how long
-//! they sleep, how large the queue is. The flags, and the checks that turn
-//! them into a [`Plan`] or a one-line refusal.
+//! What both examples share. What they are told: how many producers and
+//! consumers, how long they sleep, how large the queue is (the flags, and the
+//! checks that turn them into a [`Plan`] or a one-line refusal). And the
+//! queue's two ends as both ports use them: Python's `q.put` and `q.get` on
+//! a channel's ends, with every wait on the queue made visible
+//! ([`VisiblePut`], [`VisibleGet`]).
 
 use std::process::ExitCode;
 
+use async_channel::{Receiver, SendError, Sender, TryRecvError, TrySendError};
 use clap::value_parser;
 use shared::cli::{SeedArg, TimelineArg, USAGE_ERROR};
-use shared::timing::plural;
-use shared::{eprintln, println};
+use shared::output::current_row;
+use shared::timing::{plural, seconds_in_words};
+use shared::{Instrument, eprintln, println, span};
 
 /// The most producers, and the most consumers: each is a task (or a thread)
 /// and a row of the chart.
@@ -75,6 +80,10 @@ pub struct QueueArgs {
     #[arg(long)]
     pub quiet: bool,
 
+    /// The version tuned for moving a million items (for the benchmark).
+    #[arg(long)]
+    pub tuned: bool,
+
     /// `--seed`.
     #[command(flatten)]
     pub seed: SeedArg,
@@ -94,6 +103,7 @@ impl Default for QueueArgs {
             max_sleep: DEFAULT_MAX_SLEEP,
             items_per_producer: None,
             quiet: false,
+            tuned: false,
             seed: SeedArg::default(),
             timeline: TimelineArg::default(),
         }
@@ -203,6 +213,25 @@ impl Totals {
     }
 }
 
+/// What a run says at the end: the totals (failing if an item was lost),
+/// the rate of a run timed over `rate_over` (a `--quiet` run on the real
+/// clock), and the longest wait of an item (which the tuned versions keep).
+pub fn report(
+    plan: &Plan,
+    totals: Totals,
+    rate_over: Option<std::time::Duration>,
+    longest: Option<std::time::Duration>,
+) -> Result<(), shared::Failure> {
+    totals.report(plan)?;
+    if let Some(elapsed) = rate_over {
+        println!("{}", rate(totals.consumed, elapsed));
+    }
+    if let Some(longest) = longest {
+        println!("{}", longest_wait(longest));
+    }
+    Ok(())
+}
+
 /// The shortest run whose rate [`rate`] states. The time includes starting
 /// the producers and consumers (threads, for `threads`), which took up to
 /// 3 ms here on a busy machine: a run shorter than a few times that measures
@@ -226,6 +255,92 @@ pub fn rate(items: u64, elapsed: std::time::Duration) -> String {
 pub fn longest_wait(longest: std::time::Duration) -> String {
     format!("The longest any item waited in the queue: {}.", shared::timing::seconds_in_words(longest, 5))
 }
+
+// ANCHOR: visible
+/// A producer's end of the queue, as the ports put: async-channel's `send`
+/// (or `send_blocking`, on a thread), plus what makes back-pressure visible.
+/// When the queue is full, the producer waits for room: the wait is drawn `▒`
+/// in the row of the task or thread that waits, and `caller` says how long
+/// it was, as `randsleep`'s `caller` says how long it sleeps.
+pub trait VisiblePut<T> {
+    /// `await q.put(item)` of `asyncio.Queue`: puts `item`, waiting for room
+    /// if the queue is full; `Err` gives it back if nobody can ever take it
+    /// (every receiver is gone).
+    fn put(&self, item: T, caller: &str) -> impl Future<Output = Result<(), SendError<T>>> + Send;
+
+    /// `q.put(item)` of `queue.Queue`, for a thread: the same, blocking the
+    /// thread while the queue is full.
+    fn put_blocking(&self, item: T, caller: &str) -> Result<(), SendError<T>>;
+}
+
+impl<T: Send> VisiblePut<T> for Sender<T> {
+    async fn put(&self, item: T, caller: &str) -> Result<(), SendError<T>> {
+        let item = match self.try_send(item) {
+            Ok(()) => return Ok(()), // there was room: no wait
+            Err(TrySendError::Closed(item)) => return Err(SendError(item)),
+            Err(TrySendError::Full(item)) => item,
+        };
+        let Some(row) = current_row() else { return self.send(item).await };
+        let started = tokio::time::Instant::now(); // the run's clock, virtual under `--instant`
+        self.send(item).instrument(span(row, "waiting for room").waiting()).await?;
+        said_waited(caller, started.elapsed());
+        Ok(())
+    }
+
+    fn put_blocking(&self, item: T, caller: &str) -> Result<(), SendError<T>> {
+        let item = match self.try_send(item) {
+            Ok(()) => return Ok(()),
+            Err(TrySendError::Closed(item)) => return Err(SendError(item)),
+            Err(TrySendError::Full(item)) => item,
+        };
+        let Some(row) = current_row() else { return self.send_blocking(item) };
+        let started = std::time::Instant::now();
+        span(row, "waiting for room").waiting().in_scope(|| self.send_blocking(item))?;
+        said_waited(caller, started.elapsed());
+        Ok(())
+    }
+}
+
+/// `Producer 2 waited 2.00000 seconds for room in the queue.`
+fn said_waited(caller: &str, waited: std::time::Duration) {
+    println!("{caller} waited {} for room in the queue.", seconds_in_words(waited, 5));
+}
+
+/// A consumer's end of the queue, as the ports get: async-channel's `recv`
+/// (or `recv_blocking`), or `None` once the queue is closed and empty. A
+/// wait for an item is drawn `▒` in the row of the task or thread that waits.
+pub trait VisibleGet<T> {
+    /// `await q.get()` of `asyncio.Queue`: the next item, waiting for one if
+    /// the queue is empty; `None` when none can come any more.
+    fn get(&self) -> impl Future<Output = Option<T>> + Send;
+
+    /// `q.get()` of `queue.Queue`, for a thread: the same, blocking the
+    /// thread while the queue is empty.
+    fn get_blocking(&self) -> Option<T>;
+}
+
+impl<T: Send> VisibleGet<T> for Receiver<T> {
+    async fn get(&self) -> Option<T> {
+        match self.try_recv() {
+            Ok(item) => return Some(item), // there was one: no wait
+            Err(TryRecvError::Closed) => return None,
+            Err(TryRecvError::Empty) => {}
+        }
+        let Some(row) = current_row() else { return self.recv().await.ok() };
+        self.recv().instrument(span(row, "waiting for an item").waiting()).await.ok()
+    }
+
+    fn get_blocking(&self) -> Option<T> {
+        match self.try_recv() {
+            Ok(item) => return Some(item),
+            Err(TryRecvError::Closed) => return None,
+            Err(TryRecvError::Empty) => {}
+        }
+        let Some(row) = current_row() else { return self.recv_blocking().ok() };
+        span(row, "waiting for an item").waiting().in_scope(|| self.recv_blocking().ok())
+    }
+}
+// ANCHOR_END: visible
 
 #[cfg(test)]
 mod tests {

@@ -29,35 +29,15 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use ::rand::RngExt;
-use async_channel::{Receiver, SendError, Sender, TryRecvError, TrySendError};
+use async_channel::{Receiver, Sender};
 use shared::cli::NoInstantArg;
-use shared::output::current_row;
 use shared::random::Rng;
 use shared::timing::{Stopwatch, seconds_in_words, whole_seconds};
 use shared::{Failure, Options, println, span};
 
 use crate::asyncq::{makeitem, queue};
-use crate::plan::{Plan, QueueArgs, SleepRange, Totals, longest_wait, rate};
+use crate::plan::{self, Plan, QueueArgs, SleepRange, Totals, VisibleGet, VisiblePut};
 use crate::threads_tuned;
-
-/// Flags of `threads`.
-#[derive(clap::Args, Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Args {
-    /// The flags `asyncq` and `threads` share.
-    #[command(flatten)]
-    pub queue: QueueArgs,
-
-    /// The version tuned for moving a million items (for the benchmark).
-    #[arg(long)]
-    pub tuned: bool,
-
-    /// `--instant`, refused.
-    #[command(flatten)]
-    pub no_instant: NoInstantArg,
-}
-
-/// An item: a random hex string, and the time the producer went to put it.
-pub type Item = (String, Instant);
 
 // ANCHOR: port
 /// `randsleep(a, b, caller)` for a thread: `time.sleep`, which holds the
@@ -70,14 +50,16 @@ pub fn randsleep(sleep: SleepRange, caller: Option<&str>, rng: &mut Rng) {
     std::thread::sleep(Duration::from_secs(i)); // New! not `.await`
 }
 
-/// `produce(name, q)` on a thread. Returns how many items it put.
+/// `produce(name, q)` on a thread: `put_blocking` where `asyncq` awaits
+/// `put`. Returns how many items it put.
 pub fn produce(name: usize, q: Sender<Item>, plan: Plan, mut rng: Rng) -> u64 {
+    let caller = format!("Producer {name}");
     let n = plan.items_per_producer.unwrap_or_else(|| rng.random_range(0..=10));
     for k in 0..n {
-        randsleep(plan.sleep, Some(&format!("Producer {name}")), &mut rng);
+        randsleep(plan.sleep, Some(&caller), &mut rng);
         let i = makeitem(5, &mut rng);
         let t = Instant::now();
-        if q.put((i.clone(), t)).is_err() {
+        if q.put_blocking((i.clone(), t), &caller).is_err() {
             return k.into(); // every consumer is gone: nobody would take it
         }
         println!("Producer {name} added <{i}> to queue.");
@@ -85,12 +67,13 @@ pub fn produce(name: usize, q: Sender<Item>, plan: Plan, mut rng: Rng) -> u64 {
     n.into()
 } // `q`, this producer's sender, is dropped here
 
-/// `consume(name, q)` on a thread. Returns how many items it took.
+/// `consume(name, q)` on a thread: `get_blocking` where `asyncq` awaits
+/// `get`. Returns how many items it took.
 pub fn consume(name: usize, q: Receiver<Item>, plan: Plan, mut rng: Rng) -> u64 {
     let mut taken = 0;
     while !(q.is_closed() && q.is_empty()) {
         randsleep(plan.sleep, Some(&format!("Consumer {name}")), &mut rng);
-        let Some((i, t)) = q.get() else { break };
+        let Some((i, t)) = q.get_blocking() else { break };
         let now = Instant::now();
         println!("Consumer {name} got element <{i}> in {}.", seconds_in_words(now - t, 5));
         taken += 1;
@@ -133,6 +116,9 @@ pub fn main(plan: Plan) -> Result<Totals, Failure> {
 }
 // ANCHOR_END: port
 
+/// An item: a random hex string, and the time the producer went to put it.
+pub type Item = (String, Instant);
+
 /// A thread that could not be started (too many for this system, say).
 /// Returning this error drops `main`'s sender: the threads already started
 /// see the queue close and end, and the scope joins them.
@@ -144,52 +130,6 @@ pub(crate) fn cannot_start(error: std::io::Error) -> Failure {
 pub(crate) fn panicked(_: Box<dyn std::any::Any + Send>) -> Failure {
     Failure::new("a producer or consumer thread panicked")
 }
-
-// ANCHOR: visible
-/// `q.put(item)` for threads: `send_blocking`, with a wait for room drawn
-/// `▒` in the producer's row and reported, as `asyncq`'s [`crate::asyncq::Put`].
-pub trait Put {
-    /// Puts `item`, blocking while the queue is full; `Err` gives it back if
-    /// nobody can ever take it.
-    fn put(&self, item: Item) -> Result<(), SendError<Item>>;
-}
-
-impl Put for Sender<Item> {
-    fn put(&self, item: Item) -> Result<(), SendError<Item>> {
-        let item = match self.try_send(item) {
-            Ok(()) => return Ok(()),
-            Err(TrySendError::Closed(item)) => return Err(SendError(item)),
-            Err(TrySendError::Full(item)) => item,
-        };
-        let Some(row) = current_row() else { return self.send_blocking(item) };
-        let started = Instant::now();
-        span(row, "waiting for room").waiting().in_scope(|| self.send_blocking(item))?;
-        let waited = seconds_in_words(started.elapsed(), 5);
-        println!("Producer {row} waited {waited} for room in the queue.");
-        Ok(())
-    }
-}
-
-/// `q.get()` for threads: `recv_blocking`, or `None` once the queue is
-/// closed and empty; a wait for an item is drawn `▒` in the consumer's row.
-pub trait Get {
-    /// The next item, blocking while the queue is empty; `None` when none
-    /// can come any more.
-    fn get(&self) -> Option<Item>;
-}
-
-impl Get for Receiver<Item> {
-    fn get(&self) -> Option<Item> {
-        match self.try_recv() {
-            Ok(item) => return Some(item),
-            Err(TryRecvError::Closed) => return None,
-            Err(TryRecvError::Empty) => {}
-        }
-        let Some(row) = current_row() else { return self.recv_blocking().ok() };
-        span(row, "waiting for an item").waiting().in_scope(|| self.recv_blocking().ok())
-    }
-}
-// ANCHOR_END: visible
 
 /// Runs the threads `args` ask for, then says what went through the queue
 /// (and, with `--quiet`, how fast).
@@ -207,20 +147,25 @@ pub fn run(args: &Args) -> ExitCode {
     let options = Options::new().timeline(args.queue.timeline).footer("Program completed in");
     shared::run_blocking(options, || {
         let stopwatch = Stopwatch::start();
-        let (totals, longest) = if args.tuned {
+        let (totals, longest) = if args.queue.tuned {
             let (totals, longest) = threads_tuned::main(plan)?;
             (totals, Some(longest))
         } else {
             (main(plan)?, None)
         };
-        let elapsed = stopwatch.elapsed();
-        totals.report(&plan)?;
-        if args.queue.quiet {
-            println!("{}", rate(totals.consumed, elapsed));
-        }
-        if let Some(longest) = longest {
-            println!("{}", longest_wait(longest));
-        }
-        Ok(())
+        let rate_over = args.queue.quiet.then(|| stopwatch.elapsed());
+        plan::report(&plan, totals, rate_over, longest)
     })
+}
+
+/// Flags of `threads`.
+#[derive(clap::Args, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Args {
+    /// The flags `asyncq` and `threads` share.
+    #[command(flatten)]
+    pub queue: QueueArgs,
+
+    /// `--instant`, refused.
+    #[command(flatten)]
+    pub no_instant: NoInstantArg,
 }

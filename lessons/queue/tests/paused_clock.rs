@@ -224,3 +224,30 @@ async fn the_tuned_version_moves_the_same_number_of_items() {
         assert_eq!(tuned, plain, "{args:?}");
     }
 }
+
+/// The wait line names the producer as the port does (its `caller`), not by
+/// the chart row it happens to run in; the wait is still drawn in that row.
+#[tokio::test(start_paused = true)]
+async fn a_wait_for_room_is_said_in_the_callers_name_and_drawn_in_its_row() {
+    use queue::plan::VisiblePut;
+    use shared::{Instrument, span};
+
+    let recording = Recording::start(Clock::Virtual);
+    let (sender, receiver) = async_channel::bounded(1);
+    sender.try_send(0).unwrap(); // full: the next put must wait
+    let taker = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        (receiver.recv().await.unwrap(), receiver) // kept open for the put
+    });
+    let put = async { sender.put(1, "Producer 2").await.unwrap() };
+    put.instrument(span(7, "producer 2")).await;
+    assert_eq!(taker.await.unwrap().0, 0);
+    assert_eq!(
+        recording.texts_of(7),
+        ["Producer 2 waited 2.00000 seconds of virtual time for room in the queue."]
+    );
+    let waits: Vec<Bar> =
+        recording.bars_of(7).into_iter().filter(|bar| bar.outcome == Outcome::Waited).collect();
+    assert_eq!(waits.len(), 1, "{waits:?}");
+    assert_eq!(waits[0].label, "waiting for room");
+}
