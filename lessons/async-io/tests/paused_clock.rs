@@ -38,6 +38,10 @@ async fn three_counters_overlap_their_waits_into_one_second() {
     for row in 0..3 {
         assert_eq!(recording.texts_of(row), ["One", "Two"], "row {row}");
     }
+    // `biased;`: the `Two`s come in the counters' order too, as in Python
+    // (tokio's default `join!` would start its second round at counter 2).
+    let rows: Vec<_> = recording.lines().iter().map(|line| line.row).collect();
+    assert_eq!(rows, [0, 1, 2, 0, 1, 2].map(Some));
     assert_eq!(spans_by_row(&recording.bars()), [(0, 0, 1), (1, 0, 1), (2, 0, 1)]);
 }
 
