@@ -4,14 +4,14 @@
 //! `input-worker` runs by default. Each function is its plain namesake, with
 //! what is new marked `// New`:
 //!
-//! - Ctrl-C stops in two steps ([`TwoStageStop`]): the first ends input and
+//! - Ctrl-C stops in two steps ([`TwoStageStop`](shared::interrupt::TwoStageStop)): the first ends input and
 //!   lets the worker finish the queue; the second (or SIGTERM) stops at
 //!   once, abandoning a sleeping number before its file exists.
-//! - [`Pending`] counts the numbers taken and not yet done: Ctrl-C's message
+//! - [`Pending`](shared::interrupt::Pending) counts the numbers taken and not yet done: Ctrl-C's message
 //!   says how many, and a program ended early by a closed stdout (`| head`)
 //!   lists them on stderr.
 //! - A file that cannot be written is said at once, and the rest go on.
-//! - A [`Report`] says what became of every number; `Work ended` only when
+//! - A [`Report`](crate::input_worker::hardened::Report) says what became of every number; `Work ended` only when
 //!   the work did end, or else what was not done.
 //! - Lines typed after input ended are answered, not swallowed.
 
