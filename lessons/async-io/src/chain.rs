@@ -24,29 +24,6 @@ use shared::timing::{seconds_in_words, whole_seconds};
 use shared::{Instrument, Options, println, span};
 use tokio::time::Instant;
 
-/// The most inputs, each a chain and a row of the chart.
-pub const MAX_INPUTS: usize = 1000;
-
-/// Flags of `chain`.
-#[derive(clap::Args, Clone, Debug, PartialEq, Eq)]
-pub struct Args {
-    /// The inputs, one chain each (at most 1000).
-    #[arg(value_name = "N", default_values_t = [1, 2, 3], num_args = 1..=MAX_INPUTS)]
-    pub inputs: Vec<u64>,
-
-    /// `--seed`.
-    #[command(flatten)]
-    pub seed: SeedArg,
-
-    /// `--timeline`.
-    #[command(flatten)]
-    pub timeline: TimelineArg,
-
-    /// `--instant`.
-    #[command(flatten)]
-    pub instant: InstantArg,
-}
-
 // ANCHOR: parts
 /// `async def part1(n)`.
 pub async fn part1(n: u64, rng: &mut Rng) -> String {
@@ -88,6 +65,29 @@ pub async fn main(inputs: &[u64], seed: &SeedArg) {
     .await;
 }
 // ANCHOR_END: parts
+
+/// The most inputs, each a chain and a row of the chart.
+pub const MAX_INPUTS: usize = 1000;
+
+/// Flags of `chain`.
+#[derive(clap::Args, Clone, Debug, PartialEq, Eq)]
+pub struct Args {
+    /// The inputs, one chain each (at most 1000).
+    #[arg(value_name = "N", default_values_t = [1, 2, 3], num_args = 1..=MAX_INPUTS)]
+    pub inputs: Vec<u64>,
+
+    /// `--seed`.
+    #[command(flatten)]
+    pub seed: SeedArg,
+
+    /// `--timeline`.
+    #[command(flatten)]
+    pub timeline: TimelineArg,
+
+    /// `--instant`.
+    #[command(flatten)]
+    pub instant: InstantArg,
+}
 
 /// Runs one chain per input and prints the total, as the original's
 /// `__main__` block does.

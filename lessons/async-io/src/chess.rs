@@ -44,6 +44,43 @@ use shared::{Failure, Instrument, Options, println, span};
 use tokio::sync::Notify;
 use tokio::time::Instant;
 
+// ANCHOR: sync
+/// One game after another: Judit sits at a board until its game is over.
+pub fn exhibition_sync(hall: &Hall) {
+    for board in 0..hall.boards {
+        span(board, format!("board {}", board + 1)).in_scope(|| {
+            for _ in 0..hall.moves {
+                hall.judit_moves(board); // she thinks: the thread is hers
+                hall.opponent_moves_while_judit_waits(board); // and she sits through the reply
+            }
+            hall.game_over(board);
+        });
+    }
+}
+// ANCHOR_END: sync
+
+// ANCHOR: async
+/// One game, played table to table: Judit's move holds the thread, the
+/// opponent's reply is awaited, and meanwhile the thread plays other boards.
+pub async fn game(hall: &Hall, board: usize) {
+    for _ in 0..hall.moves {
+        hall.judit_moves(board); // she thinks: the thread is hers
+        hall.opponent_moves(board).await; // she walks on while the opponent thinks
+    }
+    hall.game_over(board);
+}
+
+/// Every game at once, in one task. `FuturesUnordered` polls a game when
+/// its reply has come, in the order the replies come: Judit goes to the
+/// board that has been waiting longest.
+pub async fn exhibition_async(hall: &Hall) {
+    let mut games: FuturesUnordered<_> = (0..hall.boards)
+        .map(|board| game(hall, board).instrument(span(board, format!("board {}", board + 1))))
+        .collect();
+    while games.next().await.is_some() {}
+}
+// ANCHOR_END: async
+
 /// Which exhibitions to play.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Mode {
@@ -116,43 +153,6 @@ impl Default for Args {
         }
     }
 }
-
-// ANCHOR: sync
-/// One game after another: Judit sits at a board until its game is over.
-pub fn exhibition_sync(hall: &Hall) {
-    for board in 0..hall.boards {
-        span(board, format!("board {}", board + 1)).in_scope(|| {
-            for _ in 0..hall.moves {
-                hall.judit_moves(board); // she thinks: the thread is hers
-                hall.opponent_moves_while_judit_waits(board); // and she sits through the reply
-            }
-            hall.game_over(board);
-        });
-    }
-}
-// ANCHOR_END: sync
-
-// ANCHOR: async
-/// One game, played table to table: Judit's move holds the thread, the
-/// opponent's reply is awaited, and meanwhile the thread plays other boards.
-pub async fn game(hall: &Hall, board: usize) {
-    for _ in 0..hall.moves {
-        hall.judit_moves(board); // she thinks: the thread is hers
-        hall.opponent_moves(board).await; // she walks on while the opponent thinks
-    }
-    hall.game_over(board);
-}
-
-/// Every game at once, in one task. `FuturesUnordered` polls a game when
-/// its reply has come, in the order the replies come: Judit goes to the
-/// board that has been waiting longest.
-pub async fn exhibition_async(hall: &Hall) {
-    let mut games: FuturesUnordered<_> = (0..hall.boards)
-        .map(|board| game(hall, board).instrument(span(board, format!("board {}", board + 1))))
-        .collect();
-    while games.next().await.is_some() {}
-}
-// ANCHOR_END: async
 
 /// Plays the exhibitions `--mode` asks for and prints their lengths.
 pub fn run(args: &Args) -> ExitCode {

@@ -18,16 +18,90 @@
 //! The version tuned to run a million counters in under 2 s and 512 MiB is
 //! [`crate::count_tuned`] (`--tasks N --tuned`).
 //!
-//! `println!` and `join!` here are the `shared` crate's: the same macros as
-//! std's and tokio's, plus a color and a chart row for each counter.
+//! `join!` is tokio's own; each counter gets its color and chart row from
+//! `.instrument(span(..))`, applied from outside, and `println!` is the
+//! `shared` crate's: std's macro, printing in the color of the row it runs in.
 
 use std::process::ExitCode;
 use std::time::Duration;
 
 use shared::cli::{InstantArg, TimelineArg, refuse_instant};
-use shared::{Instrument, Options, join, println, span};
+use shared::{Instrument, Options, println, span};
 
 use crate::count_tuned;
+
+// ANCHOR: async
+/// `async def count()`.
+pub async fn count() {
+    println!("One");
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    println!("Two");
+}
+
+/// `async def main()`: `await asyncio.gather(count(), count(), count())`.
+///
+/// `biased;` polls the three in the order written every time, as asyncio
+/// resumes them; `.instrument(span(..))` gives each its color and chart row.
+pub async fn main() {
+    tokio::join!(
+        biased;
+        count().instrument(span(0, "count()")),
+        count().instrument(span(1, "count()")),
+        count().instrument(span(2, "count()")),
+    );
+}
+// ANCHOR_END: async
+
+// ANCHOR: sync
+/// The synchronous `count()`: `time.sleep` holds the thread for its second.
+pub fn count_sync() {
+    println!("One");
+    std::thread::sleep(Duration::from_secs(1));
+    println!("Two");
+}
+
+/// The synchronous `main()`: `for _ in range(3): count()`, each call in a
+/// row of the chart.
+pub fn main_sync(counters: u32) {
+    for row in 0..counters as usize {
+        span(row, "count_sync()").in_scope(count_sync);
+    }
+}
+// ANCHOR_END: sync
+
+// ANCHOR: blocking
+/// WRONG: `count()` with a blocking sleep. It compiles and runs, but
+/// `std::thread::sleep` never reaches an `.await`: it holds the one thread
+/// the runtime has, and no other counter can run until it returns.
+pub async fn count_blocking() {
+    println!("One");
+    std::thread::sleep(Duration::from_secs(1)); // WRONG: blocks the thread
+    println!("Two");
+}
+
+/// The same `main`, joining the blocking counters: 3 s instead of 1.
+pub async fn main_blocking() {
+    tokio::join!(
+        biased;
+        count_blocking().instrument(span(0, "count_blocking()")),
+        count_blocking().instrument(span(1, "count_blocking()")),
+        count_blocking().instrument(span(2, "count_blocking()")),
+    );
+}
+// ANCHOR_END: blocking
+
+// ANCHOR: many
+/// `count --tasks N`: N counters, each spawned as a task (what `gather` does
+/// with coroutines), then waited for one by one.
+pub async fn main_many(counters: u32) -> Result<(), tokio::task::JoinError> {
+    let tasks: Vec<_> =
+        (0..counters as usize).map(|row| tokio::spawn(count().instrument(span(row, "count()")))).collect();
+    for task in tasks {
+        task.await?;
+    }
+    Ok(())
+}
+// ANCHOR_END: many
 
 /// The most counters `--tasks` accepts.
 pub const MAX_TASKS: u32 = 2_000_000;
@@ -64,66 +138,6 @@ pub struct Args {
     #[command(flatten)]
     pub instant: InstantArg,
 }
-
-// ANCHOR: async
-/// `async def count()`.
-pub async fn count() {
-    println!("One");
-    tokio::time::sleep(Duration::from_secs(1)).await;
-    println!("Two");
-}
-
-/// `async def main()`: `await asyncio.gather(count(), count(), count())`.
-pub async fn main() {
-    join!(count(), count(), count());
-}
-// ANCHOR_END: async
-
-// ANCHOR: sync
-/// The synchronous `count()`: `time.sleep` holds the thread for its second.
-pub fn count_sync() {
-    println!("One");
-    std::thread::sleep(Duration::from_secs(1));
-    println!("Two");
-}
-
-/// The synchronous `main()`: `for _ in range(3): count()`, each call in a
-/// row of the chart.
-pub fn main_sync(counters: u32) {
-    for row in 0..counters as usize {
-        span(row, "count_sync()").in_scope(count_sync);
-    }
-}
-// ANCHOR_END: sync
-
-// ANCHOR: blocking
-/// WRONG: `count()` with a blocking sleep. It compiles and runs, but
-/// `std::thread::sleep` never reaches an `.await`: it holds the one thread
-/// the runtime has, and no other counter can run until it returns.
-pub async fn count_blocking() {
-    println!("One");
-    std::thread::sleep(Duration::from_secs(1)); // WRONG: blocks the thread
-    println!("Two");
-}
-
-/// The same `main`, joining the blocking counters: 3 s instead of 1.
-pub async fn main_blocking() {
-    join!(count_blocking(), count_blocking(), count_blocking());
-}
-// ANCHOR_END: blocking
-
-// ANCHOR: many
-/// `count --tasks N`: N counters, each spawned as a task (what `gather` does
-/// with coroutines), then waited for one by one.
-pub async fn main_many(counters: u32) -> Result<(), tokio::task::JoinError> {
-    let tasks: Vec<_> =
-        (0..counters as usize).map(|row| tokio::spawn(count().instrument(span(row, "count()")))).collect();
-    for task in tasks {
-        task.await?;
-    }
-    Ok(())
-}
-// ANCHOR_END: many
 
 /// Runs the version the flags ask for, then prints the footer.
 pub fn run(args: &Args) -> ExitCode {

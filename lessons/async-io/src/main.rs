@@ -31,7 +31,7 @@ enum Example {
     Stream(stream::Args),
     /// Judit Polgár plays 24 boards: 12 h one game at a time, 1:00:55 table to table.
     Chess(chess::Args),
-    /// Type numbers while a worker task sleeps and writes files.
+    /// Type numbers while a worker task sleeps and writes files (`--plain`: the bare port).
     InputWorker(input_worker::Args),
 }
 

@@ -23,22 +23,6 @@ use shared::cli::{InstantArg, SeedArg, TimelineArg};
 use shared::random::Rng;
 use shared::{Failure, Instrument, Options, println, span};
 
-/// Flags of `rand`.
-#[derive(clap::Args, Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Args {
-    /// `--seed`.
-    #[command(flatten)]
-    pub seed: SeedArg,
-
-    /// `--timeline`.
-    #[command(flatten)]
-    pub timeline: TimelineArg,
-
-    /// `--instant`.
-    #[command(flatten)]
-    pub instant: InstantArg,
-}
-
 // ANCHOR: makerandom
 /// `async def makerandom(idx, threshold)`.
 pub async fn makerandom(idx: usize, threshold: u32, mut rng: Rng) -> u32 {
@@ -72,6 +56,22 @@ pub async fn main(seed: &SeedArg) -> Result<Vec<u32>, tokio::task::JoinError> {
     Ok(results)
 }
 // ANCHOR_END: makerandom
+
+/// Flags of `rand`.
+#[derive(clap::Args, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Args {
+    /// `--seed`.
+    #[command(flatten)]
+    pub seed: SeedArg,
+
+    /// `--timeline`.
+    #[command(flatten)]
+    pub timeline: TimelineArg,
+
+    /// `--instant`.
+    #[command(flatten)]
+    pub instant: InstantArg,
+}
 
 /// Runs the three tasks and prints their results, as the original's
 /// `__main__` block does.

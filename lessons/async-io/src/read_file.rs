@@ -51,26 +51,6 @@ use shared::cli::{InstantArg, TimelineArg};
 use shared::{Instrument, Options, println, span};
 use tokio::io::AsyncReadExt;
 
-/// Files larger than this are not printed: the example is about awaiting,
-/// not about dumping a log file onto the screen.
-pub const MAX_PRINTED: u64 = 64 * 1024;
-
-/// Flags of `read-file`.
-#[derive(clap::Args, Clone, Debug, PartialEq, Eq)]
-pub struct Args {
-    /// The file to read.
-    #[arg(long, value_name = "FILE", default_value = "demo.txt")]
-    pub path: PathBuf,
-
-    /// `--timeline`.
-    #[command(flatten)]
-    pub timeline: TimelineArg,
-
-    /// `--instant`.
-    #[command(flatten)]
-    pub instant: InstantArg,
-}
-
 // ANCHOR: func1
 /// `async def func1()`: the file's text, or `None` after saying why not.
 pub async fn func1(path: &Path) -> Option<String> {
@@ -106,6 +86,26 @@ pub fn call_without_await(path: &Path) {
     drop(future);
 }
 // ANCHOR_END: not_awaited
+
+/// Files larger than this are not printed: the example is about awaiting,
+/// not about dumping a log file onto the screen.
+pub const MAX_PRINTED: u64 = 64 * 1024;
+
+/// Flags of `read-file`.
+#[derive(clap::Args, Clone, Debug, PartialEq, Eq)]
+pub struct Args {
+    /// The file to read.
+    #[arg(long, value_name = "FILE", default_value = "demo.txt")]
+    pub path: PathBuf,
+
+    /// `--timeline`.
+    #[command(flatten)]
+    pub timeline: TimelineArg,
+
+    /// `--instant`.
+    #[command(flatten)]
+    pub instant: InstantArg,
+}
 
 /// Runs the example: first the call that is never awaited, then `main`.
 pub fn run(args: &Args) -> ExitCode {

@@ -32,38 +32,6 @@ use shared::compare::{Comparison, capitalize};
 use shared::timing::{Clock, Stopwatch, plural, secs};
 use shared::{Instrument, Options, println, span};
 
-/// The generator's sleep after each item, as in the original.
-pub const PAUSE: Duration = Duration::from_millis(100);
-
-/// Flags of `stream`.
-#[derive(clap::Args, Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Args {
-    /// How many powers of two the generator yields (`mygen(u)`), and how many
-    /// slow jobs run.
-    #[arg(long, value_name = "N", default_value_t = 10,
-          value_parser = clap::value_parser!(u32).range(1..=64))]
-    pub items: u32,
-
-    /// How many slow jobs `buffer_unordered` runs at once.
-    #[arg(long, value_name = "N", default_value_t = 4,
-          value_parser = clap::value_parser!(u32).range(1..=1000))]
-    pub concurrency: u32,
-
-    /// `--timeline`.
-    #[command(flatten)]
-    pub timeline: TimelineArg,
-
-    /// `--instant`.
-    #[command(flatten)]
-    pub instant: InstantArg,
-}
-
-impl Default for Args {
-    fn default() -> Args {
-        Args { items: 10, concurrency: 4, timeline: TimelineArg::default(), instant: InstantArg::default() }
-    }
-}
-
 // ANCHOR: generator
 /// `async def mygen(u)`: yields 1, 2, 4, … (`u` of them), sleeping after each.
 pub fn mygen(u: u32) -> impl Stream<Item = u64> {
@@ -74,6 +42,9 @@ pub fn mygen(u: u32) -> impl Stream<Item = u64> {
         (i < u).then(|| (2u64.pow(i), i + 1)) // `yield 2 ** i`, and keep `i + 1` for the next step
     })
 }
+
+/// The generator's sleep after each item: the original's `0.1` seconds.
+pub const PAUSE: Duration = Duration::from_millis(100);
 
 /// `async def main()`: two async comprehensions.
 pub async fn main(u: u32) -> (Vec<u64>, Vec<u64>) {
@@ -113,6 +84,35 @@ pub async fn buffered(n: u64, at_once: usize) -> Vec<u64> {
     stream::iter(1..=n).map(|i| slow_square(i, n)).buffer_unordered(at_once).collect().await
 }
 // ANCHOR_END: jobs
+
+/// Flags of `stream`.
+#[derive(clap::Args, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Args {
+    /// How many powers of two the generator yields (`mygen(u)`), and how many
+    /// slow jobs run.
+    #[arg(long, value_name = "N", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub items: u32,
+
+    /// How many slow jobs `buffer_unordered` runs at once.
+    #[arg(long, value_name = "N", default_value_t = 4,
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub concurrency: u32,
+
+    /// `--timeline`.
+    #[command(flatten)]
+    pub timeline: TimelineArg,
+
+    /// `--instant`.
+    #[command(flatten)]
+    pub instant: InstantArg,
+}
+
+impl Default for Args {
+    fn default() -> Args {
+        Args { items: 10, concurrency: 4, timeline: TimelineArg::default(), instant: InstantArg::default() }
+    }
+}
 
 /// Runs the parts in turn, each in a row of the chart, and says what each took.
 pub fn run(args: &Args) -> ExitCode {

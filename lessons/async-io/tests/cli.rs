@@ -312,6 +312,24 @@ fn input_worker_writes_a_file_per_number_until_a_non_number() {
     assert_eq!(prompts, ["Enter a number: 1", "Enter a number: 2", "Enter a number: abc"]);
 }
 
+/// `--plain` runs the port the chapter shows first, on its own.
+#[test]
+fn the_plain_input_worker_runs_on_its_own() {
+    let dir = scratch("iw-plain");
+    let out = dir.join("out");
+    let output = async_io()
+        .args(["input-worker", "--plain", "--instant", "--out"])
+        .arg(&out)
+        .write_stdin("1\n2\nabc\n")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    assert_one_and_two_written(&out, &stdout);
+    let wrote = lines_where(&stdout, |line| line.starts_with("Worker: wrote"));
+    assert_eq!(wrote.len(), 2, "{stdout}");
+}
+
 #[test]
 fn input_worker_stops_reading_at_eof() {
     let (out, stdout, _) = input_worker("iw-eof", b"1\n2".to_vec());

@@ -38,6 +38,10 @@ async fn three_counters_overlap_their_waits_into_one_second() {
     for row in 0..3 {
         assert_eq!(recording.texts_of(row), ["One", "Two"], "row {row}");
     }
+    // `biased;`: the `Two`s come in the counters' order too, as in Python
+    // (tokio's default `join!` would start its second round at counter 2).
+    let rows: Vec<_> = recording.lines().iter().map(|line| line.row).collect();
+    assert_eq!(rows, [0, 1, 2, 0, 1, 2].map(Some));
     assert_eq!(spans_by_row(&recording.bars()), [(0, 0, 1), (1, 0, 1), (2, 0, 1)]);
 }
 
@@ -317,14 +321,55 @@ fn input(bytes: &'static [u8]) -> Console<&'static [u8]> {
     Console::new(bytes, 64)
 }
 
+/// The plain port, as the chapter shows it first: the same queue, worker
+/// and timings as the hardened version, and the original's three lines.
+#[tokio::test(start_paused = true)]
+async fn the_plain_port_processes_every_number_in_simulated_time() {
+    let out = scratch("input-worker-plain");
+    let recording = Recording::start(Clock::Virtual);
+    let started = Instant::now();
+    input_worker::main(input(b"3\n1\n0\n2\nstop\n"), &out).await.unwrap();
+    assert_eq!(started.elapsed(), seconds(6));
+    for seconds in [0, 1, 2, 3] {
+        let text = std::fs::read_to_string(out.join(format!("{seconds}.txt"))).unwrap();
+        assert_eq!(text, format!("Hello, {seconds}!"));
+    }
+    let status: Vec<String> = recording
+        .texts()
+        .into_iter()
+        .filter(|text| {
+            text.starts_with("Starting") || text.ends_with(" ended") || text.starts_with("Finishing")
+        })
+        .collect();
+    assert_eq!(status, ["Starting work", "Finishing work", "Work ended"]);
+    let wrote: Vec<String> =
+        recording.texts().into_iter().filter(|text| text.contains("Worker: wrote")).collect();
+    assert_eq!(wrote.len(), 4, "{:?}", recording.texts());
+    assert_eq!(spans_by_row(&recording.bars()), [(0, 0, 3), (1, 3, 4), (2, 4, 4), (3, 4, 6)]);
+}
+
+/// The plain port stops at the first file it cannot write, as the
+/// original's exception would, and says which: no `Work ended`.
+#[tokio::test(start_paused = true)]
+async fn the_plain_port_stops_at_a_file_it_cannot_write_and_says_which() {
+    let out = scratch("input-worker-plain-fail");
+    std::fs::create_dir_all(out.join("2.txt").join("taken")).unwrap();
+    let recording = Recording::start(Clock::Virtual);
+    let failure = input_worker::main(input(b"2\n"), &out).await.unwrap_err();
+    assert_eq!(failure.exit_code, 1);
+    assert!(failure.message.starts_with("cannot write ") && failure.message.contains("2.txt"), "{failure}");
+    assert!(!recording.texts().contains(&"Work ended".to_string()), "no `Work ended` after a failure");
+}
+
 #[tokio::test(start_paused = true)]
 async fn the_worker_processes_every_number_in_simulated_time() {
     let out = scratch("input-worker");
     let recording = Recording::start(Clock::Virtual);
     let started = Instant::now();
-    let report = input_worker::main(input(b"3\n1\n0\n2\nstop\n"), &out, TwoStageStop::new(), Pending::new())
-        .await
-        .unwrap();
+    let report =
+        input_worker::hardened::main(input(b"3\n1\n0\n2\nstop\n"), &out, TwoStageStop::new(), Pending::new())
+            .await
+            .unwrap();
     // One worker, one number at a time: 3 + 1 + 0 + 2 seconds.
     assert_eq!(started.elapsed(), seconds(6));
     let names = ["3.txt", "1.txt", "0.txt", "2.txt"];
@@ -354,7 +399,9 @@ async fn stopping_at_once_abandons_the_sleeping_number_and_lists_the_queue() {
         press_twice.input.trigger();
         press_twice.now.trigger();
     });
-    let report = input_worker::main(input(b"1\n100\n7\n"), &out, stop.clone(), Pending::new()).await.unwrap();
+    let report = input_worker::hardened::main(input(b"1\n100\n7\n"), &out, stop.clone(), Pending::new())
+        .await
+        .unwrap();
     assert_eq!(report.not_processed, [100, 7]);
     let failure = report.finish(&stop).unwrap_err();
     assert_eq!(failure.exit_code, 130);
@@ -376,7 +423,8 @@ async fn a_file_that_cannot_be_written_is_reported_and_the_rest_go_on() {
     std::fs::create_dir_all(out.join("2.txt").join("taken")).unwrap();
     let _recording = Recording::start(Clock::Virtual);
     let stop = TwoStageStop::new();
-    let report = input_worker::main(input(b"2\n1\n"), &out, stop.clone(), Pending::new()).await.unwrap();
+    let report =
+        input_worker::hardened::main(input(b"2\n1\n"), &out, stop.clone(), Pending::new()).await.unwrap();
     assert_eq!(report.failed, [2]);
     assert_eq!(report.written, [out.join("1.txt")]);
     let failure = report.finish(&stop).unwrap_err();
