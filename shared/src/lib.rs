@@ -133,12 +133,6 @@ pub use crate::launch::{Options, run_async, run_blocking};
 pub use crate::timeline::{Instrument, Span, span};
 pub use crate::timing::Clock;
 
-/// What the crate's macros need from its dependencies.
-#[doc(hidden)]
-pub mod __private {
-    pub use tokio;
-}
-
 /// An example that could not do its job: a message for the user and the
 /// process's exit code.
 #[derive(Debug, Clone, PartialEq, Eq)]

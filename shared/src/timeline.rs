@@ -8,8 +8,6 @@
 //! - a future: `count().instrument(span(0, "count()"))` records from its first
 //!   poll to its end, and colors what it prints ([`Instrument`]);
 //! - a closure: `span(1, "cook 1").in_scope(|| cook(dish))` records the call;
-//! - several futures at once: the crate's [`join!`](crate::join) is tokio's
-//!   `join!` with a span for each future, numbered in order.
 //!
 //! After the run, [`Timeline::render`] draws one row per span row across a
 //! time axis that fits the terminal: three counters that overlap draw three
@@ -635,35 +633,6 @@ impl<F: Future> Future for Instrumented<F> {
 
 impl<F: Future> Instrument for F {}
 
-/// tokio's `join!`, with a [`Span`] for each future: rows 0, 1, 2… in order,
-/// each labelled with the expression it runs.
-///
-/// The futures are polled in the order written (tokio's `biased;` mode), as
-/// Python's `gather` starts its coroutines in order, so the output is the
-/// same on every run.
-///
-/// ```
-/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
-/// async fn double(n: u32) -> u32 { n * 2 }
-/// let (a, b) = shared::join!(double(1), double(2));
-/// assert_eq!((a, b), (2, 4));
-/// # });
-/// ```
-#[macro_export]
-macro_rules! join {
-    ($($future:expr),+ $(,)?) => {{
-        let mut __row = 0usize;
-        let mut __next_row = || { __row += 1; __row - 1 };
-        $crate::__private::tokio::join!(
-            biased;
-            $($crate::timeline::Instrument::instrument(
-                $future,
-                $crate::timeline::span(__next_row(), ::std::stringify!($future)),
-            )),+
-        )
-    }};
-}
-
 /// The width to draw at: `COLUMNS` if set, else the terminal's width, else
 /// 80; never more than [`MAX_WIDTH`].
 pub fn terminal_width() -> usize {
@@ -1215,21 +1184,5 @@ mod tests {
         assert_eq!(charts[1].bars, [bar(0, 0, 20)]);
         let drawn = anstream::adapter::strip_str(&timeline.render(60)).to_string();
         assert!(drawn.contains("Timeline: 1 row") && drawn.contains("Second: 1 row"), "{drawn}");
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn join_numbers_its_futures_and_labels_them_with_their_code() {
-        let timeline = Timeline::start(Clock::Virtual);
-        let _installed = install(timeline.recorder());
-        let capture = output::Capture::start();
-        async fn say(word: &str) {
-            crate::println!("{word}");
-            tokio::time::sleep(Duration::from_secs(1)).await;
-        }
-        crate::join!(say("a"), say("b"));
-        let labels: Vec<(usize, String)> =
-            timeline.bars().into_iter().map(|bar| (bar.row, bar.label)).collect();
-        assert_eq!(labels, [(0, "say(\"a\")".to_string()), (1, "say(\"b\")".to_string())]);
-        assert_eq!(capture.texts_of(1), ["b"]);
     }
 }
