@@ -197,7 +197,7 @@ fn failures_go_to_the_failed_list_and_the_worker_goes_on() {
     let failures = test.failures();
     assert_eq!(failures.len(), 2, "{failures:?}");
     assert_eq!((failures[0].id, failures[0].reason.as_str()), (Some(1), "boom"));
-    assert_eq!((failures[1].id, failures[1].payload.as_str()), (None, "os.system('rm -rf /')"));
+    assert_eq!((failures[1].id, &*failures[1].payload_text()), (None, "os.system('rm -rf /')"));
     assert!(failures[1].reason.starts_with("not a job: "), "{failures:?}");
     assert_eq!(test.state(1).status, "failed");
     assert_eq!(test.state(2).status, "finished");

@@ -1,0 +1,52 @@
+-- finish.lua: stores a job's result, takes its payload off the worker's
+-- in-progress list, and, if asked, takes the next payload (take_next.lua,
+-- prepended) onto its taken list: one round trip per job.
+--
+-- A job ends once. The result is stored only if the job is not done already
+-- and its payload was still on this worker's list: a worker that was taken
+-- for dead (paused past its heartbeat, say) finds its job moved away, and its
+-- late result is refused.
+--
+-- KEYS: the job's hash, the worker's in-progress list, the finished counter,
+-- the queue, the worker's taken list.
+-- ARGV: the payload, the result, the worker's number, this attempt's mark
+-- (token:attempt), how long to keep the result (s), now, take the next (1/0).
+-- Returns {verdict, next payload or false}: verdict 1 stored, 0 done already
+-- (not stored again), -1 taken from this worker (refused).
+local job, list, finished, queue, taken = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local payload, result, number, attempt_mark, keep_for, now, then_take =
+    ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7]
+
+local function store()
+    local removed = redis.call('LREM', list, 1, payload)
+    if redis.call('HGET', job, 'done_by') == attempt_mark then
+        return 1 -- this very call, sent again after its answer was lost
+    end
+    local status = redis.call('HGET', job, 'status')
+    if status then
+        redis.call('HINCRBY', job, 'finishes', 1) -- run to the end once more
+    end
+    if status == 'finished' or status == 'failed' then
+        return 0
+    end
+    if status and removed == 0 then
+        return -1
+    end
+    -- (no hash at all: a Redis restarted without its data; the result is
+    -- all that is left of the job, so it is stored)
+    redis.call('HSET', job, 'status', 'finished', 'result', result, 'worker', number,
+               'done_by', attempt_mark, 'ended_at', now)
+    if not status then
+        redis.call('HSET', job, 'finishes', 1)
+    end
+    redis.call('HDEL', job, 'error', 'owner')
+    redis.call('EXPIRE', job, keep_for)
+    redis.call('INCR', finished)
+    return 1
+end
+
+local verdict = store()
+if then_take ~= '1' then
+    return {verdict, false}
+end
+return {verdict, take_next(queue, taken, list)}
