@@ -5,6 +5,7 @@ mod support;
 use std::time::Duration;
 
 use distributed::job::{self, Job};
+use distributed::queue::Beat;
 use support::redis;
 
 /// A worker taken for dead finishes its job after all, once another has
@@ -159,4 +160,134 @@ fn a_live_workers_number_is_never_given_again() {
         assert_ne!(newer.number(), old.number());
         Ok(())
     });
+}
+
+/// Redis restarted without its data between two workers' registrations:
+/// the second is given the first's number, but never its lists (they are
+/// named by each process's own token); at the first one's next heartbeat it
+/// learns that Redis had forgotten it and takes a new number.
+#[test]
+fn a_restart_between_two_registrations_never_makes_two_workers_one() {
+    let Some(mut test) = support::private_redis("identity", None) else { return };
+    let first = test.block_on(|mut redis, queue| async move { queue.register(&mut redis).await });
+    test.server().stop();
+    test.server().restart().unwrap();
+    let (second, beat) = test.block_on(|mut redis, queue| {
+        let first = first.clone();
+        async move {
+            let second = queue.register(&mut redis).await?;
+            let beat = queue.heartbeat(&mut redis, &first).await?;
+            Ok((second, beat))
+        }
+    });
+    assert_ne!(first.token, second.token);
+    assert_eq!(second.number(), 1, "the counter was lost with the restart");
+    assert_eq!(beat, Beat::Renumbered { was: 1 });
+    assert_ne!(first.number(), second.number());
+    test.block_on(|mut redis, queue| {
+        let (first, second) = (first.clone(), second.clone());
+        async move {
+            assert_ne!(queue.in_progress(&first), queue.in_progress(&second));
+            // Two jobs, one each: neither worker sees the other's.
+            queue.enqueue(&mut redis, &[Job::Sleep { seconds: 0.0 }, Job::Sleep { seconds: 0.0 }]).await?;
+            let a = queue.take_next(&mut redis, &first).await?.expect("a job");
+            let b = queue.take_next(&mut redis, &second).await?.expect("another job");
+            assert_ne!(a.payload, b.payload);
+            let (ea, eb) = (job::parse(&a.payload).unwrap(), job::parse(&b.payload).unwrap());
+            assert!(queue.finish(&mut redis, &first, a.attempt, &ea, &a.payload, "a", false).await?.stored);
+            // The second cannot finish the first's job.
+            let stolen = queue.finish(&mut redis, &second, 1, &ea, &a.payload, "b", false).await?;
+            assert!(!stolen.stored);
+            assert!(queue.finish(&mut redis, &second, b.attempt, &eb, &b.payload, "b", false).await?.stored);
+            let state = queue.state(&mut redis, ea.id).await?;
+            assert_eq!((state.result.as_deref(), state.worker), (Some("a"), Some(first.number())));
+            Ok(())
+        }
+    });
+}
+
+/// A result that comes after its job was taken from the worker (its
+/// heartbeat expired and recovery failed the job, after `max_attempts`) is
+/// refused: the job ends once, failed, and the counts add up.
+#[test]
+fn a_late_result_after_the_job_was_failed_is_refused() {
+    let Some(test) = redis("late") else { return };
+    test.block_on(|mut redis, queue| async move {
+        queue.enqueue(&mut redis, &[Job::Sleep { seconds: 0.0 }]).await?;
+        let paused = queue.register(&mut redis).await?;
+        let taken = queue.take_next(&mut redis, &paused).await?.expect("a job");
+        let envelope = job::parse(&taken.payload).unwrap();
+        redis::cmd("DEL").arg(queue.alive(&paused)).query_async::<()>(&mut redis).await?; // expired
+        let recovered = queue.recover(&mut redis, 1).await?;
+        assert_eq!(recovered.len(), 1);
+        assert!(!recovered[0].requeued, "failed after 1 attempt");
+
+        let late =
+            queue.finish(&mut redis, &paused, taken.attempt, &envelope, &taken.payload, "late", true).await?;
+        assert!(!late.stored && late.taken_away, "{late:?}");
+        let late_failure = queue.fail(&mut redis, &paused, &envelope, &taken.payload, "late", false).await?;
+        assert!(!late_failure.stored && late_failure.taken_away);
+        let state = queue.state(&mut redis, envelope.id).await?;
+        assert_eq!((state.status.as_str(), state.result.as_deref()), ("failed", None), "{state:?}");
+        let counts = queue.counts(&mut redis).await?;
+        assert_eq!((counts.queued, counts.started, counts.finished, counts.failed), (0, 0, 0, 1));
+        Ok(())
+    });
+}
+
+/// Dead workers are looked for by one worker per interval, not by all.
+#[test]
+fn one_worker_per_interval_looks_for_dead_workers() {
+    let Some(test) = redis("claim") else { return };
+    test.block_on(|mut redis, queue| async move {
+        let (a, b) = (queue.register(&mut redis).await?, queue.register(&mut redis).await?);
+        assert!(queue.claim_recovery(&mut redis, &a).await?);
+        assert!(!queue.claim_recovery(&mut redis, &b).await?);
+        assert!(!queue.claim_recovery(&mut redis, &a).await?);
+        Ok(())
+    });
+}
+
+/// Every key of a queue carries the queue's hash tag, so that all of them
+/// live in one hash slot (one server of a cluster); and the scripts name
+/// their keys and arguments once, at the top, and never scan the keyspace.
+#[test]
+fn a_queues_keys_share_one_hash_tag_and_the_scripts_declare_their_keys() {
+    let Some(test) = support::private_redis("tags", None) else { return };
+    let tag = format!("distributed:{{{}}}:", test.queue.name());
+    success(test.run("enqueue", &["--count", "3", "sleep", "0"]));
+    test.push_raw("not a job");
+    success(test.run("enqueue", &["fail", "boom"]));
+    success(test.run("worker", &["--burst"]));
+    success(test.run("status", &[]));
+    // A private server: listing its keys harms nobody.
+    let keys: Vec<String> = test.command(&["KEYS", "*"]);
+    assert!(keys.len() > 5, "{keys:?}");
+    for key in &keys {
+        assert!(key.starts_with(&tag), "{key} is not in {tag}");
+    }
+
+    let scripts = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/scripts");
+    for entry in std::fs::read_dir(scripts).unwrap() {
+        let path = entry.unwrap().path();
+        let lua = std::fs::read_to_string(&path).unwrap();
+        let name = path.display();
+        for forbidden in ["'SCAN'", "'KEYS'", "cjson.decode", "..':", ".. ':"] {
+            assert!(!lua.contains(forbidden), "{name} uses {forbidden}");
+        }
+        // KEYS[…] and ARGV[…] only where the named locals are made.
+        let mut in_header = false;
+        for line in lua.lines() {
+            let declares = line.starts_with("local ") && (line.contains(" = ") || line.ends_with(" ="));
+            in_header = declares || (in_header && line.starts_with("    "));
+            if !in_header {
+                assert!(!line.contains("KEYS[") && !line.contains("ARGV["), "{name}: {line}");
+            }
+        }
+    }
+}
+
+fn success(mut command: assert_cmd::Command) {
+    let output = command.output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
 }

@@ -11,6 +11,7 @@
 -- ARGV: the workers' tokens, in the same order.
 -- Returns {queued, started, finished, failed, workers, alive}, or false.
 local queue, workers, finished, failed = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local all_keys = KEYS -- from the 5th on, three per worker
 local tokens = ARGV
 
 if redis.call('HLEN', workers) ~= #tokens then
@@ -21,7 +22,8 @@ for i, token in ipairs(tokens) do
     if redis.call('HEXISTS', workers, token) == 0 then
         return false
     end
-    local taken, in_progress, heartbeat = KEYS[2 + 3 * i], KEYS[3 + 3 * i], KEYS[4 + 3 * i]
+    local base = 4 + 3 * (i - 1)
+    local taken, in_progress, heartbeat = all_keys[base + 1], all_keys[base + 2], all_keys[base + 3]
     queued = queued + redis.call('LLEN', taken)
     started = started + redis.call('LLEN', in_progress)
     alive = alive + redis.call('EXISTS', heartbeat)

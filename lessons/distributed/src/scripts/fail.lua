@@ -16,11 +16,11 @@ local payload, reason, number, keep_for, now, record, then_take =
 local function store()
     local removed = redis.call('LREM', list, 1, payload)
     local status = redis.call('HGET', job, 'status')
-    if status == 'finished' or status == 'failed' then
-        return 0
-    end
     if status and removed == 0 then
-        return -1
+        return -1 -- moved away by recovery: it ends where recovery put it
+    end
+    if status == 'finished' or status == 'failed' then
+        return 0 -- a second copy of a job done already
     end
     redis.call('HSET', job, 'status', 'failed', 'error', reason, 'worker', number, 'ended_at', now)
     redis.call('HDEL', job, 'owner')

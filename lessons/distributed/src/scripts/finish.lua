@@ -11,8 +11,8 @@
 -- the queue, the worker's taken list.
 -- ARGV: the payload, the result, the worker's number, this attempt's mark
 -- (token:attempt), how long to keep the result (s), now, take the next (1/0).
--- Returns {verdict, next payload or false}: verdict 1 stored, 0 done already
--- (not stored again), -1 taken from this worker (refused).
+-- Returns {verdict, next payload or false}: verdict 1 stored, -1 taken from
+-- this worker (refused), 0 a second copy of a job done already.
 local job, list, finished, queue, taken = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local payload, result, number, attempt_mark, keep_for, now, then_take =
     ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7]
@@ -26,11 +26,11 @@ local function store()
     if status then
         redis.call('HINCRBY', job, 'finishes', 1) -- run to the end once more
     end
-    if status == 'finished' or status == 'failed' then
-        return 0
-    end
     if status and removed == 0 then
-        return -1
+        return -1 -- moved away by recovery: it ends where recovery put it
+    end
+    if status == 'finished' or status == 'failed' then
+        return 0 -- a second copy of a job done already
     end
     -- (no hash at all: a Redis restarted without its data; the result is
     -- all that is left of the job, so it is stored)
