@@ -709,6 +709,8 @@ impl Queue {
         })
     }
 
+    // ANCHOR_END: heartbeat
+
     /// Claims this interval's look for dead workers: `true` for one worker
     /// per [`HEARTBEAT_EVERY`], however many there are (`SET NX PX`).
     pub async fn claim_recovery(
@@ -833,7 +835,6 @@ impl Queue {
             .invoke_async(redis)
             .await
     }
-    // ANCHOR_END: heartbeat
 
     /// Says that `worker` has stopped: its heartbeat goes at once, and so
     /// does its name in the registry if its in-progress list is empty.

@@ -8,22 +8,29 @@
 //!
 //! What makes it lose nothing (RQ's worker, by default, can):
 //!
-//! - **Taking is moving.** `BLMOVE` moves a payload from the queue to this
-//!   worker's in-progress list in one command ([`Queue::take`]); RQ's
+//! - **Taking is moving.** `LMOVE`/`BLMOVE` moves a payload from the queue to
+//!   this worker's taken list in one command ([`Queue::take`]), and starting
+//!   it moves it on to the in-progress list ([`Queue::start`]); RQ's
 //!   `BLPOP` takes it out of Redis, and a worker killed before it records
 //!   the job elsewhere leaves no trace of it. `--pop` does that, for
 //!   comparison ([`Queue::take_by_popping`], labelled WRONG).
+//! - **An identity of its own.** Its lists and heartbeat key are named by a
+//!   random token its process makes ([`WorkerId`]); its number is for people.
 //! - **A heartbeat.** Every second the worker renews a key that expires
-//!   after three ([`Queue::heartbeat`]), and looks for workers whose key has
-//!   expired: their jobs go back to the queue, or to the failed list after
-//!   `--max-attempts` ([`Queue::recover`]). A worker killed with SIGKILL has
-//!   its job redone within about four seconds.
-//! - **Results are stored once.** Finishing is one script that stores the
-//!   result and takes the payload off the in-progress list; a job done twice
-//!   (its worker was taken for dead, then finished anyway) is counted once
+//!   after three ([`Queue::heartbeat`]); one worker per second looks for
+//!   workers whose key has expired: their jobs go back to the queue, or to
+//!   the failed list after `--max-attempts` ([`Queue::recover`]). A worker
+//!   killed with SIGKILL has its job redone within about four seconds, also
+//!   by a `--burst` worker started just after.
+//! - **A job ends once.** Finishing is one script that stores the result
+//!   only if the payload is still on this worker's in-progress list; a late
+//!   result from a worker taken for dead is refused, and the worker says so
 //!   ([`Queue::finish`]).
-//! - **Bad payloads are data.** A payload that is not a job goes to the
-//!   failed list with the reason, and the worker goes on.
+//! - **Bad payloads are data.** A payload that is not a job, whatever its
+//!   bytes, goes to the failed list with the reason ([`job::parse`], the one
+//!   place that judges one), and the worker goes on.
+//! - **A closed stdout** (`worker | head -1`) stops it like one Ctrl-C: the
+//!   job in hand is stored, the one taken in advance is given back.
 //! - **Redis may go away.** Every step waits for Redis to come back, says so,
 //!   and goes on where it was ([`Redis::patiently`]); a job in hand is
 //!   finished and stored once Redis answers.
@@ -724,7 +731,8 @@ fn tell_beat(identity: &WorkerId, beat: Beat) {
         Beat::Known => {}
         Beat::Forgotten => eprintln!(
             "worker {number}: Redis had forgotten this worker (its heartbeat had expired, or Redis restarted \
-             without its data); registered again. A job it held was moved away: its result will be refused."
+             without its data); registered again. Whatever it held had been moved away; results for it are \
+             refused."
         ),
         Beat::Renumbered { was } => eprintln!(
             "worker {was}: another worker was given number {was} while Redis had forgotten this one; this \

@@ -1,3 +1,4 @@
+-- ANCHOR: finish
 -- finish.lua: stores a job's result, takes its payload off the worker's
 -- in-progress list, and, if asked, takes the next payload (take_next.lua,
 -- prepended) onto its taken list: one round trip per job.
@@ -50,3 +51,4 @@ if then_take ~= '1' then
     return {verdict, false}
 end
 return {verdict, take_next(queue, taken, list)}
+-- ANCHOR_END: finish

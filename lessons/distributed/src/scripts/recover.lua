@@ -1,3 +1,4 @@
+-- ANCHOR: recover
 -- recover.lua: one payload from a list (taken or in-progress) of a worker
 -- whose heartbeat has expired goes back to the queue, or to the failed list once
 -- `max_attempts` workers have started it and stopped answering.
@@ -63,3 +64,4 @@ if status == 'started' then
 end
 redis.call('RPUSH', queue, payload)
 return 1
+-- ANCHOR_END: recover

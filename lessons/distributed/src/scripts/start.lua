@@ -1,3 +1,4 @@
+-- ANCHOR: start
 -- start.lua: starts a job that a worker has taken and checked: moves its
 -- payload from the worker's taken list to its in-progress list, marks the
 -- job started by this worker, and counts the attempt, all at once. So a
@@ -25,3 +26,4 @@ end
 redis.call('LPUSH', in_progress, payload)
 redis.call('HSET', job, 'status', 'started', 'worker', number, 'owner', token, 'started_at', now)
 return redis.call('HINCRBY', job, 'attempts', 1)
+-- ANCHOR_END: start

@@ -1,3 +1,4 @@
+-- ANCHOR: take_next
 -- Defines take_next(queue, taken, in_progress): the next payload for one
 -- worker, without waiting. First one left on its in-progress list (started,
 -- but the answer never reached the worker), then one left on its taken list
@@ -14,3 +15,4 @@ local function take_next(queue, taken, in_progress)
     end
     return redis.call('LMOVE', queue, taken, 'RIGHT', 'LEFT')
 end
+-- ANCHOR_END: take_next
