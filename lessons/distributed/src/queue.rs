@@ -467,6 +467,29 @@ impl Queue {
         envelope: &Envelope,
         payload: &[u8],
     ) -> RedisResult<Option<u64>> {
+        self.start_as(redis, worker, envelope, payload, "taken").await
+    }
+
+    /// WRONG, for `worker --pop`: starts a job taken with `BRPOP`, which is
+    /// on no list; only its hash says that it is started, and by whom.
+    pub async fn start_popped(
+        &self,
+        redis: &mut MultiplexedConnection,
+        worker: &WorkerId,
+        envelope: &Envelope,
+        payload: &[u8],
+    ) -> RedisResult<Option<u64>> {
+        self.start_as(redis, worker, envelope, payload, "popped").await
+    }
+
+    async fn start_as(
+        &self,
+        redis: &mut MultiplexedConnection,
+        worker: &WorkerId,
+        envelope: &Envelope,
+        payload: &[u8],
+        how: &str,
+    ) -> RedisResult<Option<u64>> {
         let attempt: i64 = START
             .key(self.job(envelope.id))
             .key(self.taken(worker))
@@ -475,6 +498,7 @@ impl Queue {
             .arg(&worker.token)
             .arg(worker.number())
             .arg(now())
+            .arg(how)
             .invoke_async(redis)
             .await?;
         Ok(u64::try_from(attempt).ok().filter(|&attempt| attempt > 0))
@@ -511,6 +535,7 @@ impl Queue {
             .arg(RESULT_TTL.as_secs())
             .arg(now())
             .arg(u8::from(then_take))
+            .arg(&worker.token)
             .invoke_async(redis)
             .await?;
         self.stored(redis, worker, verdict, next).await
@@ -547,6 +572,7 @@ impl Queue {
             .arg(now())
             .arg(record.encode())
             .arg(u8::from(then_take))
+            .arg(&worker.token)
             .invoke_async(redis)
             .await?;
         self.stored(redis, worker, verdict, next).await

@@ -42,6 +42,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
+use shared::cli::TimelineArg;
 use shared::interrupt::{Pending, Stage, TwoStageStop, Words};
 use shared::message;
 use shared::process::Parent;
@@ -89,6 +90,10 @@ pub struct Args {
     /// worker killed in the middle of a job loses it.
     #[arg(long)]
     pub pop: bool,
+
+    /// `--timeline`: one row for this worker, a bar per job it ran.
+    #[command(flatten)]
+    pub timeline: TimelineArg,
 
     /// `--redis-url`, `--queue`.
     #[command(flatten)]
@@ -156,7 +161,8 @@ pub struct Settings {
     pub quiet: bool,
     /// `--pop` (WRONG).
     pub pop: bool,
-    /// The chart row of its jobs, in `demo`.
+    /// The chart row of its jobs: `demo`'s number for it, or 0 for a
+    /// worker on its own (its one row is then named by its Redis number).
     pub row: usize,
 }
 
@@ -467,7 +473,7 @@ impl Worker {
             .patiently(&doing, &self.stop.now, |mut redis| {
                 let (queue, identity) = (queue.clone(), &identity);
                 let (envelope, payload) = (&envelope, payload);
-                async move { queue.start(&mut redis, identity, envelope, payload).await }
+                async move { queue.start_popped(&mut redis, identity, envelope, payload).await }
             })
             .await;
         let attempt = match start {
@@ -488,9 +494,11 @@ impl Worker {
     ) -> Result<Done, Failure> {
         let (queue, identity) = (self.settings.queue.clone(), self.identity.clone());
         let started = Instant::now();
-        let label = format!("worker {}", self.settings.row);
-        let outcome =
-            self.stop.now.cut_short(envelope.job.run()).instrument(span(self.settings.row, label)).await;
+        let (row, label) = match self.settings.row {
+            0 => (1, self.name()),
+            row => (row, format!("worker {row}")),
+        };
+        let outcome = self.stop.now.cut_short(envelope.job.run()).instrument(span(row, label)).await;
         let took = started.elapsed();
         let Some(outcome) = outcome else {
             // Ctrl-C twice: the job goes back to the queue, untouched.
@@ -795,7 +803,8 @@ pub fn run(args: &Args) -> ExitCode {
     if let Err(code) = args.queue.no_instant.refuse(common::NO_INSTANT) {
         return code;
     }
-    shared::run_async(Options::new(), || async move {
+    let options = Options::new().timeline(args.timeline).chart_title("Jobs of this worker");
+    shared::run_async(options, || async move {
         let target = Target::resolve(&args.queue.url)?;
         let settings = Settings {
             queue: args.queue.queue(),

@@ -36,7 +36,10 @@ fn each_example_lists_only_the_flags_that_do_something_there() {
         flags(&["enqueue", "count-range"]),
         ["--count", "--start", "--end", "--redis-url", "--queue", "--color", "--seed"]
     );
-    assert_eq!(flags(&["worker"]), [&["--burst", "--max-attempts", "--quiet", "--pop"][..], &queue].concat());
+    assert_eq!(
+        flags(&["worker"]),
+        ["--burst", "--max-attempts", "--quiet", "--pop", "--redis-url", "--queue", "--color", "--timeline"]
+    );
     assert_eq!(flags(&["status"]), [&["--job", "--failed"][..], &queue].concat());
     assert_eq!(
         flags(&["demo"]),
@@ -290,6 +293,30 @@ fn a_demo_that_cannot_write_leaves_no_redis_server_behind() {
         })
         .collect();
     assert!(leftover_servers.is_empty(), "{leftover_servers:?}");
+}
+
+/// `worker --timeline` (the course's common flag): one row for the worker,
+/// named by its number, after the run.
+#[test]
+fn worker_timeline_draws_one_row_for_the_worker() {
+    let Some(test) = redis("worker-timeline") else { return };
+    stdout_of(&mut test.run("enqueue", &["--count", "2", "sleep", "0.1"]));
+    let stdout = stdout_of(&mut test.run("worker", &["--burst", "--timeline"]));
+    assert!(stdout.contains("Jobs of this worker: 1 row over"), "{stdout}");
+    assert!(stdout.lines().any(|line| line.starts_with("worker 1 ") && line.contains('█')), "{stdout}");
+}
+
+/// `worker --pop`, the WRONG way kept for comparison, still does its jobs
+/// when nobody is killed.
+#[test]
+fn a_popping_worker_still_does_its_jobs() {
+    let Some(test) = redis("pop-works") else { return };
+    stdout_of(&mut test.run("enqueue", &["--count", "2", "sleep", "0"]));
+    stdout_of(&mut test.run("enqueue", &["fail", "boom"]));
+    let stdout = stdout_of(&mut test.run("worker", &["--pop", "--burst"]));
+    assert!(stdout.contains("Worker stops: 2 jobs finished, 1 job failed."), "{stdout}");
+    let counts = test.counts();
+    assert_eq!((counts.queued, counts.started, counts.finished, counts.failed), (0, 0, 2, 1));
 }
 
 /// `status --failed 0` lists no failure (`LRANGE key -0 -1` would have

@@ -6,17 +6,18 @@
 -- KEYS: the job's hash, the worker's in-progress list, the failed list, the
 -- failed counter, the queue, the worker's taken list.
 -- ARGV: the payload, the reason, the worker's number, how long to keep the
--- outcome (s), now, the record for the failed list, take the next (1/0).
+-- outcome (s), now, the record for the failed list, take the next (1/0), the
+-- worker's token.
 -- Returns {verdict, next payload or false}, verdicts as in finish.lua.
 local job, list, failed_list, failed_count, queue, taken =
     KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
-local payload, reason, number, keep_for, now, record, then_take =
-    ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7]
+local payload, reason, number, keep_for, now, record, then_take, token =
+    ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8]
 
 local function store()
     local removed = redis.call('LREM', list, 1, payload)
     local status = redis.call('HGET', job, 'status')
-    if status and removed == 0 then
+    if status and removed == 0 and redis.call('HGET', job, 'owner') ~= token then
         return -1 -- moved away by recovery: it ends where recovery put it
     end
     if status == 'finished' or status == 'failed' then

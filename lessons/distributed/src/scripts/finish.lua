@@ -4,19 +4,22 @@
 -- prepended) onto its taken list: one round trip per job.
 --
 -- A job ends once. The result is stored only if the job is not done already
--- and its payload was still on this worker's list: a worker that was taken
--- for dead (paused past its heartbeat, say) finds its job moved away, and its
--- late result is refused.
+-- and is still this worker's: its payload was still on the worker's list, or
+-- (taken with `--pop`, on no list) the hash still names the worker as its
+-- owner. A worker that was taken for dead (paused past its heartbeat, say)
+-- finds its job moved away and its ownership cleared: its late result is
+-- refused.
 --
 -- KEYS: the job's hash, the worker's in-progress list, the finished counter,
 -- the queue, the worker's taken list.
 -- ARGV: the payload, the result, the worker's number, this attempt's mark
--- (token:attempt), how long to keep the result (s), now, take the next (1/0).
+-- (token:attempt), how long to keep the result (s), now, take the next (1/0),
+-- the worker's token.
 -- Returns {verdict, next payload or false}: verdict 1 stored, -1 taken from
 -- this worker (refused), 0 a second copy of a job done already.
 local job, list, finished, queue, taken = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
-local payload, result, number, attempt_mark, keep_for, now, then_take =
-    ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7]
+local payload, result, number, attempt_mark, keep_for, now, then_take, token =
+    ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8]
 
 local function store()
     local removed = redis.call('LREM', list, 1, payload)
@@ -27,7 +30,7 @@ local function store()
     if status then
         redis.call('HINCRBY', job, 'finishes', 1) -- run to the end once more
     end
-    if status and removed == 0 then
+    if status and removed == 0 and redis.call('HGET', job, 'owner') ~= token then
         return -1 -- moved away by recovery: it ends where recovery put it
     end
     if status == 'finished' or status == 'failed' then
