@@ -738,9 +738,8 @@ fn tell_beat(identity: &WorkerId, beat: Beat) {
     match beat {
         Beat::Known => {}
         Beat::Forgotten => eprintln!(
-            "worker {number}: Redis had forgotten this worker (its heartbeat had expired, or Redis restarted \
-             without its data); registered again. Whatever it held had been moved away; results for it are \
-             refused."
+            "worker {number}: Redis did not know this worker any more (its heartbeat had expired, so it was \
+             taken for dead, or Redis restarted without its data); it is registered again."
         ),
         Beat::Renumbered { was } => eprintln!(
             "worker {was}: another worker was given number {was} while Redis had forgotten this one; this \

@@ -1,7 +1,8 @@
 -- ANCHOR: finish
 -- finish.lua: stores a job's result, takes its payload off the worker's
 -- in-progress list, and, if asked, takes the next payload (take_next.lua,
--- prepended) onto its taken list: one round trip per job.
+-- prepended) onto its taken list: storing one result and taking the next
+-- payload is one round trip.
 --
 -- A job ends once. The result is stored only if the job is not done already
 -- and is still this worker's: its payload was still on the worker's list, or
