@@ -193,6 +193,12 @@ fn a_burst_worker_does_not_leave_a_dead_workers_job_behind() {
     test.wait_until("started", |counts| counts.started == 1);
     doomed.child.kill().unwrap();
     doomed.child.wait().unwrap();
+    // Its heartbeat key lives on a few seconds, as it would right after a
+    // beat: long enough, on a busy machine too, for the burst worker to find
+    // it alive-looking when it starts.
+    let tokens: Vec<String> = test.command(&["HKEYS", &test.queue.workers()]);
+    let alive = format!("distributed:{{{}}}:worker:{}:alive", test.queue.name(), tokens[0]);
+    assert!(test.command::<bool>(&["PEXPIRE", &alive, "4000"]), "the dead worker's key had expired already");
 
     let output =
         test.run("worker", &["--burst"]).timeout(std::time::Duration::from_secs(60)).output().unwrap();
