@@ -267,6 +267,12 @@ impl Redis {
         Redis { blocking_for: Some(blocking_for), ..Redis::new(target, who) }
     }
 
+    /// Names the process anew in this handle's messages (a worker given a
+    /// new number).
+    pub fn rename(&mut self, who: impl Into<String>) {
+        self.who = who.into();
+    }
+
     /// Where Redis is.
     pub fn target(&self) -> &Target {
         &self.target

@@ -298,6 +298,9 @@ impl Worker {
         }
         let queue = self.settings.queue.clone();
         let identity = self.identity.clone();
+        // The heartbeat may have given this worker a new number.
+        self.redis.rename(self.name());
+        self.blocking.rename(self.name());
         loop {
             // A job taken in advance and not begun goes back at `sign_off`.
             if self.stop.input.is_triggered() {
@@ -723,6 +726,7 @@ pub async fn beat(target: Target, queue: Queue, identity: WorkerId, max_attempts
         };
         match beat.await {
             Ok((beat, recovered)) => {
+                redis.rename(format!("worker {}", identity.number()));
                 tell_beat(&identity, beat);
                 tell_recovered(&format!("worker {}", identity.number()), &recovered);
             }
