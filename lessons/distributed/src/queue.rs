@@ -219,6 +219,17 @@ pub struct Stored {
     pub next: Option<Taken>,
 }
 
+/// What [`Queue::finish_raw`] and [`Queue::fail_raw`] did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredRaw {
+    /// As in [`Stored`].
+    pub stored: bool,
+    /// As in [`Stored`].
+    pub taken_away: bool,
+    /// The next payload, taken onto the taken list, not judged nor started.
+    pub next: Option<Vec<u8>>,
+}
+
 /// What a dead worker's job became.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Recovered {
@@ -522,6 +533,29 @@ impl Queue {
         result: &str,
         then_take: bool,
     ) -> RedisResult<Stored> {
+        let mark = format!("{}:{attempt}", worker.token);
+        let raw = self.finish_raw(redis, worker, &mark, envelope, payload, result, then_take).await?;
+        self.stored(redis, worker, raw).await
+    }
+    // ANCHOR_END: finish
+
+    /// [`Queue::finish`] without starting the next payload: it is returned
+    /// as it was taken, for the worker to judge and run. `mark` names this
+    /// run of the job (the worker's token and a number of its own): the
+    /// same call sent again is recognised by it. A job still on the taken
+    /// list (it ended within the worker's grace period, before it was
+    /// started) is started and finished at once.
+    #[allow(clippy::too_many_arguments)] // the script's arguments, named
+    pub async fn finish_raw(
+        &self,
+        redis: &mut MultiplexedConnection,
+        worker: &WorkerId,
+        mark: &str,
+        envelope: &Envelope,
+        payload: &[u8],
+        result: &str,
+        then_take: bool,
+    ) -> RedisResult<StoredRaw> {
         let (verdict, next): (i64, Option<Vec<u8>>) = FINISH
             .key(self.job(envelope.id))
             .key(self.in_progress(worker))
@@ -531,16 +565,15 @@ impl Queue {
             .arg(payload)
             .arg(result)
             .arg(worker.number())
-            .arg(format!("{}:{attempt}", worker.token))
+            .arg(mark)
             .arg(RESULT_TTL.as_secs())
             .arg(now())
             .arg(u8::from(then_take))
             .arg(&worker.token)
             .invoke_async(redis)
             .await?;
-        self.stored(redis, worker, verdict, next).await
+        Ok(StoredRaw { stored: verdict == 1, taken_away: verdict == -1, next })
     }
-    // ANCHOR_END: finish
 
     /// Records a job that failed (its own error), and takes it off
     /// `worker`'s in-progress list, in one script (`scripts/fail.lua`), with
@@ -556,6 +589,22 @@ impl Queue {
         reason: &str,
         then_take: bool,
     ) -> RedisResult<Stored> {
+        let raw = self.fail_raw(redis, worker, envelope, payload, reason, then_take).await?;
+        self.stored(redis, worker, raw).await
+    }
+
+    /// [`Queue::fail`] without starting the next payload (see
+    /// [`Queue::finish_raw`]).
+    #[allow(clippy::too_many_arguments)] // the script's arguments, named
+    pub async fn fail_raw(
+        &self,
+        redis: &mut MultiplexedConnection,
+        worker: &WorkerId,
+        envelope: &Envelope,
+        payload: &[u8],
+        reason: &str,
+        then_take: bool,
+    ) -> RedisResult<StoredRaw> {
         let record =
             FailedRecord { id: Some(envelope.id), payload: payload.to_vec(), reason: reason.to_string() };
         let (verdict, next): (i64, Option<Vec<u8>>) = FAIL
@@ -575,18 +624,17 @@ impl Queue {
             .arg(&worker.token)
             .invoke_async(redis)
             .await?;
-        self.stored(redis, worker, verdict, next).await
+        Ok(StoredRaw { stored: verdict == 1, taken_away: verdict == -1, next })
     }
 
     async fn stored(
         &self,
         redis: &mut MultiplexedConnection,
         worker: &WorkerId,
-        verdict: i64,
-        next: Option<Vec<u8>>,
+        raw: StoredRaw,
     ) -> RedisResult<Stored> {
-        let next = self.start_taken(redis, worker, next).await?;
-        Ok(Stored { stored: verdict == 1, taken_away: verdict == -1, next })
+        let next = self.start_taken(redis, worker, raw.next).await?;
+        Ok(Stored { stored: raw.stored, taken_away: raw.taken_away, next })
     }
 
     /// The next job for `worker`, taken, checked and started, without
@@ -608,7 +656,9 @@ impl Queue {
         self.start_taken(redis, worker, taken).await
     }
 
-    async fn take_raw(
+    /// The next payload for `worker`, taken and not judged nor started, or
+    /// `None` when the queue is empty (`scripts/take.lua`).
+    pub async fn take_raw(
         &self,
         redis: &mut MultiplexedConnection,
         worker: &WorkerId,
@@ -786,8 +836,8 @@ impl Queue {
         max_attempts: u32,
         moved: &mut Vec<Recovered>,
     ) -> RedisResult<()> {
-        for list in [self.list_of(token), self.taken_of(token)] {
-            if !self.recover_list(redis, token, &list, number, max_attempts, moved).await? {
+        for (list, from) in [(self.list_of(token), "in-progress"), (self.taken_of(token), "taken")] {
+            if !self.recover_list(redis, token, (&list, from), number, max_attempts, moved).await? {
                 return Ok(()); // alive after all
             }
         }
@@ -802,7 +852,7 @@ impl Queue {
         &self,
         redis: &mut MultiplexedConnection,
         token: &str,
-        list: &str,
+        (list, from): (&str, &str),
         number: u64,
         max_attempts: u32,
         moved: &mut Vec<Recovered>,
@@ -827,6 +877,7 @@ impl Queue {
                 .arg(now())
                 .arg(id)
                 .arg(not_a_job)
+                .arg(from)
                 .invoke_async(redis)
                 .await?;
             match outcome {

@@ -53,8 +53,14 @@ use crate::common::{self, QueueArgs};
 use crate::connection::{GaveUp, Redis, Target};
 use crate::job::{self, Envelope};
 use crate::queue::{
-    Beat, HEARTBEAT_EVERY, HEARTBEAT_TTL, Holder, Queue, Recovered, Stored, TAKE_WAIT, Taken, WorkerId,
+    Beat, HEARTBEAT_EVERY, HEARTBEAT_TTL, Holder, Queue, Recovered, StoredRaw, TAKE_WAIT, WorkerId,
 };
+
+/// How long a job runs before the worker marks it started in Redis. A job
+/// that ends sooner (most jobs of a busy queue: a count of a few thousand
+/// rows takes well under a millisecond in a release build) is started and
+/// stored by one script, one round trip instead of two.
+pub const START_GRACE: Duration = Duration::from_millis(10);
 
 /// How often `--burst` looks again at workers that hold jobs while the
 /// queue is empty.
@@ -188,9 +194,12 @@ pub struct Worker {
     stop: TwoStageStop,
     pending: Pending,
     report: Report,
-    /// The next job, taken and started by the script that stored the last
-    /// one's result.
-    next: Option<Taken>,
+    /// The next payload, taken by the script that stored the last one's
+    /// result; not judged nor started yet.
+    next: Option<Vec<u8>>,
+    /// Jobs run so far: each run's mark (`token:run-N`) tells a result sent
+    /// twice (its answer lost) from a second result.
+    runs: u64,
     /// Why standard output could not be written, once it could not.
     output_failed: Option<std::io::Error>,
 }
@@ -230,12 +239,12 @@ enum Done {
 /// `rq worker`: take a job, run it, store what came of it; again, until
 /// the queue is empty (`--burst`) or a Ctrl-C.
 pub async fn work(worker: &mut Worker) -> Result<Report, Failure> {
-    while let Some(taken) = worker.take().await? {
+    while let Some(payload) = worker.take().await? {
         worker.pending.add(); // counted before anything is printed about it
         // The one place a payload is judged (the scripts never read it).
-        let done = match job::parse(&taken.payload) {
-            Ok(envelope) => worker.perform(envelope, &taken).await?,
-            Err(reason) => worker.reject(&taken.payload, reason).await?,
+        let done = match job::parse(&payload) {
+            Ok(envelope) => worker.perform(envelope, &payload).await?,
+            Err(reason) => worker.reject(&payload, reason).await?,
         };
         worker.pending.done();
         worker.say(&done);
@@ -268,6 +277,7 @@ impl Worker {
             pending,
             report: Report::default(),
             next: None,
+            runs: 0,
             output_failed: None,
         })
     }
@@ -292,7 +302,7 @@ impl Worker {
     /// waiting ([`Queue::take_next`]); only when the queue is empty does the
     /// worker wait with `BLMOVE` ([`Queue::take`]), and start what it brings
     /// at the next turn.
-    async fn take(&mut self) -> Result<Option<Taken>, Failure> {
+    async fn take(&mut self) -> Result<Option<Vec<u8>>, Failure> {
         if self.settings.pop {
             return self.take_by_popping().await;
         }
@@ -313,7 +323,7 @@ impl Worker {
                 .redis
                 .patiently("taking a job", &self.stop.input, |mut redis| {
                     let (queue, identity) = (queue.clone(), &identity);
-                    async move { queue.take_next(&mut redis, identity).await }
+                    async move { queue.take_raw(&mut redis, identity).await }
                 })
                 .await;
             match taken {
@@ -436,7 +446,7 @@ impl Worker {
     // ANCHOR_END: burst
 
     /// `--pop`, WRONG: see [`Queue::take_by_popping`].
-    async fn take_by_popping(&mut self) -> Result<Option<Taken>, Failure> {
+    async fn take_by_popping(&mut self) -> Result<Option<Vec<u8>>, Failure> {
         let queue = self.settings.queue.clone();
         let wait = if self.settings.burst { Duration::from_millis(1) } else { TAKE_WAIT };
         loop {
@@ -453,7 +463,7 @@ impl Worker {
             };
             match popped {
                 // Not started: `perform` starts it.
-                Ok(Some(payload)) => return Ok(Some(Taken { payload, attempt: 0 })),
+                Ok(Some(payload)) => return Ok(Some(payload)),
                 Ok(None) if self.settings.burst => return Ok(None),
                 Ok(None) => continue,
                 Err(GaveUp::Stopped) => return Ok(None),
@@ -462,14 +472,13 @@ impl Worker {
         }
     }
 
-    /// Starts, runs and stores one job.
-    async fn perform(&mut self, envelope: Envelope, taken: &Taken) -> Result<Done, Failure> {
-        let (queue, identity) = (self.settings.queue.clone(), self.identity.clone());
-        let payload = taken.payload.as_slice();
-        if taken.attempt > 0 {
-            return self.run_and_store(envelope, payload, taken.attempt).await;
+    /// Runs one job and stores what came of it.
+    async fn perform(&mut self, envelope: Envelope, payload: &[u8]) -> Result<Done, Failure> {
+        if !self.settings.pop {
+            return self.run_and_store(envelope, payload).await;
         }
-        // Taken by popping (`--pop`): not started yet.
+        // Taken by popping (`--pop`, WRONG): on no list; started first.
+        let (queue, identity) = (self.settings.queue.clone(), self.identity.clone());
         let doing = format!("starting job {}", envelope.id);
         let start = self
             .redis
@@ -479,57 +488,88 @@ impl Worker {
                 async move { queue.start_popped(&mut redis, identity, envelope, payload).await }
             })
             .await;
-        let attempt = match start {
-            Ok(Some(attempt)) => attempt,
-            Ok(None) => return Ok(Done::AlreadyFinished { id: envelope.id }),
-            Err(gave_up) => return Err(self.gave_up(gave_up, envelope.id)),
-        };
-        self.run_and_store(envelope, payload, attempt).await
+        match start {
+            Ok(Some(_)) => self.run_and_store(envelope, payload).await,
+            Ok(None) => Ok(Done::AlreadyFinished { id: envelope.id }),
+            Err(gave_up) => Err(self.gave_up(gave_up, envelope.id)),
+        }
     }
 
-    /// Runs a started job and stores what came of it; takes the next job in
-    /// the same round trip unless the worker is stopping.
-    async fn run_and_store(
-        &mut self,
-        envelope: Envelope,
-        payload: &[u8],
-        attempt: u64,
-    ) -> Result<Done, Failure> {
+    // ANCHOR: run_and_store
+    /// Runs a job and stores what came of it; takes the next payload in the
+    /// same round trip unless the worker is stopping.
+    ///
+    /// A job that ends within [`START_GRACE`] is started and stored by one
+    /// script ([`Queue::finish_raw`]): one round trip per job. A longer job
+    /// is started when the grace period is over ([`Queue::start`]), so that
+    /// Redis shows it `started` while it runs; if Redis says it must not run
+    /// (done already, or no longer this worker's), it is stopped there.
+    async fn run_and_store(&mut self, envelope: Envelope, payload: &[u8]) -> Result<Done, Failure> {
         let (queue, identity) = (self.settings.queue.clone(), self.identity.clone());
         let started = Instant::now();
         let (row, label) = match self.settings.row {
             0 => (1, self.name()),
             row => (row, format!("worker {row}")),
         };
-        let outcome = self.stop.now.cut_short(envelope.job.run()).instrument(span(row, label)).await;
+        let job = envelope.job.clone(); // the running future borrows it
+        let mut run = std::pin::pin!(job.run().instrument(span(row, label)));
+        let quick = match self.settings.pop {
+            true => None, // started already
+            false => tokio::time::timeout(START_GRACE, &mut run).await.ok(),
+        };
+        let outcome = match quick {
+            Some(outcome) => Some(outcome),
+            None => {
+                if !self.settings.pop {
+                    let doing = format!("starting job {}", envelope.id);
+                    let start = self
+                        .redis
+                        .patiently(&doing, &self.stop.now, |mut redis| {
+                            let (queue, identity) = (queue.clone(), &identity);
+                            let (envelope, payload) = (&envelope, payload);
+                            async move { queue.start(&mut redis, identity, envelope, payload).await }
+                        })
+                        .await;
+                    match start {
+                        Ok(Some(_attempt)) => {}
+                        Ok(None) => return Ok(Done::AlreadyFinished { id: envelope.id }),
+                        Err(GaveUp::Stopped) => return Err(self.give_back_now(envelope.id).await),
+                        Err(gave_up) => return Err(self.gave_up(gave_up, envelope.id)),
+                    }
+                }
+                self.stop.now.cut_short(run).await
+            }
+        };
         let took = started.elapsed();
         let Some(outcome) = outcome else {
             // Ctrl-C twice: the job goes back to the queue, untouched.
             return Err(self.give_back_now(envelope.id).await);
         };
+        self.runs += 1;
+        let mark = format!("{}:run-{}", identity.token, self.runs);
         let doing = format!("storing job {}'s result", envelope.id);
         let then_take = !self.settings.pop && !self.stop.input.is_triggered();
         let stored = self
             .redis
             .patiently(&doing, &self.stop.now, |mut redis| {
-                let (queue, identity) = (queue.clone(), &identity);
+                let (queue, identity, mark) = (queue.clone(), &identity, &mark);
                 let (envelope, payload, outcome) = (&envelope, payload, &outcome);
                 async move {
                     match outcome {
                         Ok(result) => {
                             queue
-                                .finish(&mut redis, identity, attempt, envelope, payload, result, then_take)
+                                .finish_raw(&mut redis, identity, mark, envelope, payload, result, then_take)
                                 .await
                         }
                         Err(reason) => {
-                            queue.fail(&mut redis, identity, envelope, payload, reason, then_take).await
+                            queue.fail_raw(&mut redis, identity, envelope, payload, reason, then_take).await
                         }
                     }
                 }
             })
             .await
             .map_err(|gave_up| self.gave_up(gave_up, envelope.id))?;
-        let Stored { stored, taken_away, next } = stored;
+        let StoredRaw { stored, taken_away, next } = stored;
         self.next = next;
         if taken_away {
             return Ok(Done::TakenAway { id: envelope.id, outcome });
@@ -545,6 +585,7 @@ impl Worker {
             }
         })
     }
+    // ANCHOR_END: run_and_store
 
     /// A payload that is not a job: to the failed list, with the reason.
     async fn reject(&mut self, payload: &[u8], reason: String) -> Result<Done, Failure> {

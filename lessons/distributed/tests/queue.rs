@@ -291,3 +291,40 @@ fn success(mut command: assert_cmd::Command) {
     let output = command.output().unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
 }
+
+/// A job that ends within the worker's grace period is started and stored
+/// by one script, still from the taken list; one whose worker dies while it
+/// is on the taken list counts that death as an attempt.
+#[test]
+fn a_quick_job_is_started_and_finished_in_one_trip_and_a_death_on_the_taken_list_counts() {
+    let Some(test) = redis("quick") else { return };
+    test.block_on(|mut redis, queue| async move {
+        let ids =
+            queue.enqueue(&mut redis, &[Job::Sleep { seconds: 0.0 }, Job::Sleep { seconds: 0.0 }]).await?;
+        let worker = queue.register(&mut redis).await?;
+        let payload = queue.take_raw(&mut redis, &worker).await?.expect("a payload");
+        let envelope = job::parse(&payload).unwrap();
+        assert_eq!(queue.state(&mut redis, envelope.id).await?.status, "queued", "taken, not started");
+        let stored = queue.finish_raw(&mut redis, &worker, "mark-1", &envelope, &payload, "ok", true).await?;
+        assert!(stored.stored && !stored.taken_away);
+        let state = queue.state(&mut redis, envelope.id).await?;
+        assert_eq!((state.status.as_str(), state.attempts, state.finishes), ("finished", 1, 1), "{state:?}");
+        // The same call again (its answer lost): stored, once.
+        let again = queue.finish_raw(&mut redis, &worker, "mark-1", &envelope, &payload, "ok", false).await?;
+        assert!(again.stored);
+        let counts = queue.counts(&mut redis).await?;
+        assert_eq!((counts.queued, counts.started, counts.finished), (1, 0, 1), "the next one is taken");
+
+        // The worker dies with the next payload on its taken list.
+        assert_eq!(job::parse(stored.next.expect("the next payload")).unwrap().id, ids[1]);
+        redis::cmd("DEL").arg(queue.alive(&worker)).query_async::<()>(&mut redis).await?;
+        let recovered = queue.recover(&mut redis, 1).await?;
+        assert_eq!(recovered.len(), 1);
+        assert!(!recovered[0].requeued, "one death of one allowed: failed");
+        let state = queue.state(&mut redis, ids[1]).await?;
+        assert_eq!((state.status.as_str(), state.attempts), ("failed", 1), "{state:?}");
+        let counts = queue.counts(&mut redis).await?;
+        assert_eq!((counts.queued, counts.started, counts.finished, counts.failed), (0, 0, 1, 1));
+        Ok(())
+    });
+}

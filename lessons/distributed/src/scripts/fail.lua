@@ -1,7 +1,9 @@
 -- fail.lua: records a job that failed with its own error, takes its payload
 -- off the worker's in-progress list, and, if asked, takes the next payload
 -- (take_next.lua, prepended). The same rule as finish.lua: recorded only if
--- the job is not done already and its payload was still this worker's.
+-- the job is not done already and is still this worker's (a job that failed
+-- within the grace period, still on the taken list, is started and failed
+-- at once).
 --
 -- KEYS: the job's hash, the worker's in-progress list, the failed list, the
 -- failed counter, the queue, the worker's taken list.
@@ -16,12 +18,20 @@ local payload, reason, number, keep_for, now, record, then_take, token =
 
 local function store()
     local removed = redis.call('LREM', list, 1, payload)
+    local quick = 0 -- ended within the grace period, before it was started
+    if removed == 0 then
+        quick = redis.call('LREM', taken, 1, payload)
+    end
     local status = redis.call('HGET', job, 'status')
-    if status and removed == 0 and redis.call('HGET', job, 'owner') ~= token then
+    if status and removed + quick == 0 and redis.call('HGET', job, 'owner') ~= token then
         return -1 -- moved away by recovery: it ends where recovery put it
     end
     if status == 'finished' or status == 'failed' then
         return 0 -- a second copy of a job done already
+    end
+    if quick == 1 then
+        redis.call('HINCRBY', job, 'attempts', 1)
+        redis.call('HSET', job, 'started_at', now)
     end
     redis.call('HSET', job, 'status', 'failed', 'error', reason, 'worker', number, 'ended_at', now)
     redis.call('HDEL', job, 'owner')

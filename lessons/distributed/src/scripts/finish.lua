@@ -5,7 +5,9 @@
 -- payload is one round trip.
 --
 -- A job ends once. The result is stored only if the job is not done already
--- and is still this worker's: its payload was still on the worker's list, or
+-- and is still this worker's: its payload was still on one of the worker's
+-- lists (the taken list for a job that ended within the grace period, before
+-- it was started: it is started and finished at once), or
 -- (taken with `--pop`, on no list) the hash still names the worker as its
 -- owner. A worker that was taken for dead (paused past its heartbeat, say)
 -- finds its job moved away and its ownership cleared: its late result is
@@ -24,6 +26,12 @@ local payload, result, number, attempt_mark, keep_for, now, then_take, token =
 
 local function store()
     local removed = redis.call('LREM', list, 1, payload)
+    -- A job that ended before it was started (within the worker's grace
+    -- period) is still on the taken list: it is started and ended here.
+    local quick = 0
+    if removed == 0 then
+        quick = redis.call('LREM', taken, 1, payload)
+    end
     if redis.call('HGET', job, 'done_by') == attempt_mark then
         return 1 -- this very call, sent again after its answer was lost
     end
@@ -31,11 +39,15 @@ local function store()
     if status then
         redis.call('HINCRBY', job, 'finishes', 1) -- run to the end once more
     end
-    if status and removed == 0 and redis.call('HGET', job, 'owner') ~= token then
+    if status and removed + quick == 0 and redis.call('HGET', job, 'owner') ~= token then
         return -1 -- moved away by recovery: it ends where recovery put it
     end
     if status == 'finished' or status == 'failed' then
         return 0 -- a second copy of a job done already
+    end
+    if quick == 1 then
+        redis.call('HINCRBY', job, 'attempts', 1)
+        redis.call('HSET', job, 'started_at', now)
     end
     -- (no hash at all: a Redis restarted without its data; the result is
     -- all that is left of the job, so it is stored)
