@@ -36,7 +36,8 @@
 //! in one command (`LMOVE`, `BLMOVE`); starting it, once the worker has
 //! checked it, moves it on to the in-progress list in the script that marks
 //! the job started; finishing it removes it from there in the same script
-//! that stores the result. A worker that dies leaves its
+//! that stores the result. (A job that ends within the worker's grace period
+//! is started and finished by that one script, straight from the taken list.) A worker that dies leaves its
 //! payloads on its list; once its heartbeat key has expired, a live worker's
 //! [`Queue::recover`] moves them back to the queue, or to the failed list
 //! after `max_attempts`. A job ends once: a result is stored only if the

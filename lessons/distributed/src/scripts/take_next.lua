@@ -6,7 +6,8 @@
 -- a call whose answer was lost), else the oldest in the queue, moved onto
 -- the taken list in the same step: at every moment the payload is in one of
 -- the lists. False when all are empty. It never reads the payload: the
--- worker checks it, in one place, and only then starts it (start.lua) or
+-- worker checks it, in one place, and only then starts it (start.lua, or
+-- finish.lua and fail.lua for a job that ends within the grace period) or
 -- rejects it (reject.lua).
 local function take_next(queue, taken, in_progress)
     local left_over = redis.call('LINDEX', in_progress, -1) or redis.call('LINDEX', taken, -1)
