@@ -170,16 +170,25 @@ fn relative_links_point_at_files_that_exist() {
 }
 
 /// The lines between `ANCHOR: name` and `ANCHOR_END: name` in `source`,
-/// without other anchor lines, shifted left as far as they all go.
+/// without other anchor lines, shifted left as far as they all go. Anchors
+/// are comments: `// ANCHOR: …` in Rust, `-- ANCHOR: …` in Lua.
 fn anchored(source: &str, name: &str) -> Option<String> {
-    let start = format!("// ANCHOR: {name}");
-    let end = format!("// ANCHOR_END: {name}");
+    let is = |line: &str, mark: &str| {
+        let line = line.trim();
+        let comment = line.strip_prefix("//").or_else(|| line.strip_prefix("--"));
+        comment.is_some_and(|rest| rest.trim_start() == mark)
+    };
+    let is_anchor = |line: &str| {
+        let line = line.trim_start();
+        line.starts_with("// ANCHOR") || line.starts_with("-- ANCHOR")
+    };
+    let (start, end) = (format!("ANCHOR: {name}"), format!("ANCHOR_END: {name}"));
     let lines: Vec<&str> = source
         .lines()
-        .skip_while(|line| line.trim() != start)
+        .skip_while(|line| !is(line, &start))
         .skip(1)
-        .take_while(|line| line.trim() != end)
-        .filter(|line| !line.trim_start().starts_with("// ANCHOR"))
+        .take_while(|line| !is(line, &end))
+        .filter(|line| !is_anchor(line))
         .collect();
     if lines.is_empty() {
         return None;

@@ -20,7 +20,7 @@ pub struct QueueArgs {
     #[command(flatten)]
     pub url: UrlArg,
 
-    /// The queue: its keys in Redis start with `distributed:NAME:`.
+    /// The queue: its keys in Redis start with `distributed:{NAME}:`.
     #[arg(long, value_name = "NAME", default_value = "default", value_parser = parse_queue_name, global = true)]
     pub queue: String,
 
@@ -37,7 +37,8 @@ impl QueueArgs {
 }
 
 /// A queue name: letters, digits, `-`, `_` and `.`, up to 64, so that it
-/// can be part of a key name and of a `SCAN` pattern as it is.
+/// can be part of a key name as it is, and be, in braces, the hash tag of
+/// all its keys (no brace inside to cut the tag short).
 pub fn parse_queue_name(name: &str) -> Result<String, String> {
     let allowed = |c: char| c.is_ascii_alphanumeric() || "-_.".contains(c);
     if name.is_empty() || name.len() > MAX_QUEUE_NAME || !name.chars().all(allowed) {

@@ -220,15 +220,20 @@ pub fn is_transient(error: &RedisError) -> bool {
         || matches!(error.retry_method(), RetryMethod::WaitAndRetry | RetryMethod::Reconnect)
 }
 
-/// The error in words, without the crate's internal detail.
+/// The error in words, without the crate's internal detail, and short: a
+/// refused transaction lists one error per command (ten thousand of them for
+/// a batch of `enqueue`), of which the first says it.
 fn describe(error: &RedisError) -> String {
     if error.kind() == redis::ErrorKind::AuthenticationFailed
         || error.code().is_some_and(|code| code == "NOAUTH" || code == "WRONGPASS")
     {
         return format!("it refused the password or user name ({error})");
     }
-    error.to_string()
+    shared::shorten(&error.to_string(), MAX_ERROR_CHARS)
 }
+
+/// The longest error from Redis a message quotes.
+const MAX_ERROR_CHARS: usize = 200;
 
 /// One connection for commands, made again whenever Redis went away.
 #[derive(Debug)]
@@ -260,6 +265,12 @@ impl Redis {
     /// connection of their own (see [`Target::connect_blocking`]).
     pub fn blocking(target: Target, who: impl Into<String>, blocking_for: Duration) -> Redis {
         Redis { blocking_for: Some(blocking_for), ..Redis::new(target, who) }
+    }
+
+    /// Names the process anew in this handle's messages (a worker given a
+    /// new number).
+    pub fn rename(&mut self, who: impl Into<String>) {
+        self.who = who.into();
     }
 
     /// Where Redis is.

@@ -15,16 +15,18 @@
 //! (`INCR`), so enqueuers on several machines never hand out the same one.
 //!
 //! Redis unreachable is one line, which says where it looked and what to do,
-//! and exit code 1: nothing is half enqueued, since each batch is one
-//! transaction.
+//! and exit code 1. Each batch of [`BATCH`] jobs is one transaction, in
+//! whole or not at all; a failure after some batches went in says how many
+//! and which ids, so that nobody enqueues them twice. Jobs that went in
+//! while standard output could not be written are said to be in, on stderr.
 
 use std::process::ExitCode;
 
 use redis::RedisResult;
 use redis::aio::MultiplexedConnection;
 use shared::cli::SeedArg;
-use shared::timing::{plural, thousands};
-use shared::{Failure, Options, println};
+use shared::timing::{plural, plural_thousands, thousands};
+use shared::{Failure, Options};
 
 use crate::common::{self, QueueArgs};
 use crate::connection::Target;
@@ -110,10 +112,45 @@ pub async fn enqueue_in_batches(
     jobs: &[Job],
 ) -> RedisResult<Vec<u64>> {
     let mut ids = Vec::with_capacity(jobs.len());
+    enqueue_into(queue, redis, jobs, &mut ids).await?;
+    Ok(ids)
+}
+
+// ANCHOR: enqueue_into
+/// Enqueues `jobs` in transactions of [`BATCH`], adding the ids of each
+/// batch to `ids` once it is in: after an error, `ids` holds exactly the
+/// jobs that went in (each batch goes in whole or not at all), so the caller
+/// can say which.
+pub async fn enqueue_into(
+    queue: &Queue,
+    redis: &mut MultiplexedConnection,
+    jobs: &[Job],
+    ids: &mut Vec<u64>,
+) -> RedisResult<()> {
     for batch in jobs.chunks(BATCH) {
         ids.extend(queue.enqueue(redis, batch).await?);
     }
-    Ok(ids)
+    Ok(())
+}
+// ANCHOR_END: enqueue_into
+
+/// `ids 1 to 3` or `id 7`: the ids of jobs enqueued together.
+fn id_range(ids: &[u64]) -> String {
+    match ids {
+        [] => "no ids".to_string(),
+        [one] => format!("id {one}"),
+        [first, .., last] => format!("ids {first} to {last}"),
+    }
+}
+
+/// Lines on standard output, or why they could not be written.
+fn write_lines(lines: &[&str]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    for line in lines {
+        writeln!(stdout, "{line}")?;
+    }
+    stdout.flush()
 }
 
 /// A number of seconds from 0 to [`MAX_SLEEP_SECONDS`].
@@ -135,14 +172,45 @@ pub fn run(args: &Args) -> ExitCode {
         let queue = args.queue.queue();
         let mut redis = target.connect_or_explain().await?;
         let jobs = vec![job.clone(); args.count as usize];
-        let ids =
-            enqueue_in_batches(&queue, &mut redis, &jobs).await.map_err(|error| target.explain(&error))?;
-        let (first, last) = (ids[0], ids[ids.len() - 1]);
-        match ids.len() {
-            1 => println!("Enqueued job {first}: {job}."),
-            n => println!("Enqueued {}, ids {first} to {last}: {job}.", plural(n as u64, "job", "jobs")),
+        let mut ids = Vec::with_capacity(jobs.len());
+        if let Err(error) = enqueue_into(&queue, &mut redis, &jobs, &mut ids).await {
+            let failure = target.explain(&error);
+            if ids.is_empty() {
+                return Err(failure);
+            }
+            // Half way: say what went in, so that nobody enqueues it twice.
+            let maybe = if crate::connection::is_transient(&error) {
+                " (the batch being sent when the connection broke may have gone in too: `status` counts them)"
+            } else {
+                ""
+            };
+            return Err(Failure::new(format!(
+                "{}; before that, {} went in to queue {}, {}: {job}; the other {} did not{maybe}.",
+                failure.message,
+                plural_thousands(ids.len() as u64, "job", "jobs"),
+                queue.name(),
+                id_range(&ids),
+                thousands(jobs.len() as u64 - ids.len() as u64)
+            )));
         }
-        println!("Queue {} at {target}.", queue.name());
+        let said = match ids.len() {
+            1 => format!("Enqueued job {}: {job}.", ids[0]),
+            n => format!("Enqueued {}, {}: {job}.", plural(n as u64, "job", "jobs"), id_range(&ids)),
+        };
+        let queue_line = format!("Queue {} at {target}.", queue.name());
+        // The jobs are in whatever happens to stdout: a failed write must not
+        // look like a failed enqueue (nor make anyone enqueue them again).
+        if let Err(error) = write_lines(&[&said, &queue_line]) {
+            if error.kind() == std::io::ErrorKind::BrokenPipe {
+                return Ok(()); // `enqueue | head -1`: the reader has what it wanted
+            }
+            return Err(Failure::new(
+                format!(
+                    "the jobs went in, but cannot write to standard output ({error}) to say so: {}",
+                    said.trim_end_matches('.')
+                ) + &format!(", queue {} at {target}.", queue.name()),
+            ));
+        }
         Ok(())
     })
 }

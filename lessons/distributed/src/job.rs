@@ -86,10 +86,42 @@ impl Envelope {
     }
 }
 
-/// A payload from the queue as an [`Envelope`], or why it is not one
-/// (serde's reason, which never runs anything the payload says).
-pub fn parse(payload: &str) -> Result<Envelope, String> {
-    serde_json::from_str(payload).map_err(|error| format!("not a job: {error}"))
+/// The largest payload that may be a job: 64 KiB. The longest job
+/// `enqueue` makes is a `fail` with a long message; a payload of megabytes
+/// is refused here, before anything reads it as JSON.
+pub const MAX_PAYLOAD_BYTES: usize = 64 * 1024;
+
+// ANCHOR: parse
+/// A payload from the queue as an [`Envelope`], or why it is not one. The
+/// one place where a payload is judged: the worker calls it before anything
+/// about a job changes in Redis, and the scripts never read a payload.
+/// Whatever the bytes (not UTF-8, not JSON, no `id`, an `id` that is
+/// negative, fractional, huge, zero or a string, an unknown `kind`,
+/// megabytes), the answer is a reason, never a panic and never code that
+/// runs.
+pub fn parse(payload: impl AsRef<[u8]>) -> Result<Envelope, String> {
+    let payload = payload.as_ref();
+    if payload.len() > MAX_PAYLOAD_BYTES {
+        return Err(format!(
+            "not a job: {} bytes, more than any job ({MAX_PAYLOAD_BYTES})",
+            shared::timing::thousands(payload.len() as u64)
+        ));
+    }
+    let text =
+        std::str::from_utf8(payload).map_err(|error| format!("not a job: not UTF-8 text ({error})"))?;
+    let envelope: Envelope = serde_json::from_str(text).map_err(|error| format!("not a job: {error}"))?;
+    if envelope.id == 0 {
+        return Err("not a job: job ids start at 1".to_string());
+    }
+    Ok(envelope)
+}
+// ANCHOR_END: parse
+
+/// A payload in quotes, cut to 60 characters, for messages (bytes that are
+/// not UTF-8 shown as `�`).
+pub fn quote_bytes(payload: &[u8]) -> String {
+    let head = &payload[..payload.len().min(4 * 60)];
+    quote(&String::from_utf8_lossy(head))
 }
 
 /// `payload` in quotes, cut to 60 characters, for messages.
@@ -176,10 +208,17 @@ mod tests {
             (r#"{"id":1,"job":{"kind":"sleep"}}"#, "missing field `seconds`"),
             (r#"{"id":-1,"job":{"kind":"sleep","seconds":1}}"#, "invalid value"),
             (r#"{"id":1,"job":{"kind":"sleep","seconds":1},"code":"x"}"#, "unknown field"),
+            (r#"{"id":1.5,"job":{"kind":"sleep","seconds":1}}"#, "invalid type"),
+            (r#"{"id":"7","job":{"kind":"sleep","seconds":1}}"#, "invalid type"),
+            (r#"{"id":99999999999999999999,"job":{"kind":"sleep","seconds":1}}"#, "not a job"),
+            (r#"{"id":0,"job":{"kind":"sleep","seconds":1}}"#, "ids start at 1"),
+            (r#"{"job":{"kind":"sleep","seconds":1}}"#, "missing field `id`"),
         ] {
             let error = parse(payload).unwrap_err();
             assert!(error.contains(reason), "{payload}: {error}");
         }
+        assert!(parse(b"\xff\xfe{}").unwrap_err().contains("not UTF-8"));
+        assert!(parse(vec![b' '; MAX_PAYLOAD_BYTES + 1]).unwrap_err().contains("more than any job"));
     }
 
     #[tokio::test]

@@ -95,7 +95,7 @@ pub fn run(args: &Args) -> ExitCode {
             for failure in failures {
                 let what = match failure.id {
                     Some(id) => format!("job {id}"),
-                    None => format!("payload {}", job::quote(&failure.payload)),
+                    None => format!("payload {}", job::quote_bytes(&failure.payload)),
                 };
                 println!("  {what}: {}", failure.reason);
             }

@@ -36,7 +36,10 @@ fn each_example_lists_only_the_flags_that_do_something_there() {
         flags(&["enqueue", "count-range"]),
         ["--count", "--start", "--end", "--redis-url", "--queue", "--color", "--seed"]
     );
-    assert_eq!(flags(&["worker"]), [&["--burst", "--max-attempts", "--quiet", "--pop"][..], &queue].concat());
+    assert_eq!(
+        flags(&["worker"]),
+        ["--burst", "--max-attempts", "--quiet", "--pop", "--redis-url", "--queue", "--color", "--timeline"]
+    );
     assert_eq!(flags(&["status"]), [&["--job", "--failed"][..], &queue].concat());
     assert_eq!(
         flags(&["demo"]),
@@ -197,7 +200,7 @@ fn failures_go_to_the_failed_list_and_the_worker_goes_on() {
     let failures = test.failures();
     assert_eq!(failures.len(), 2, "{failures:?}");
     assert_eq!((failures[0].id, failures[0].reason.as_str()), (Some(1), "boom"));
-    assert_eq!((failures[1].id, failures[1].payload.as_str()), (None, "os.system('rm -rf /')"));
+    assert_eq!((failures[1].id, &*failures[1].payload_text()), (None, "os.system('rm -rf /')"));
     assert!(failures[1].reason.starts_with("not a job: "), "{failures:?}");
     assert_eq!(test.state(1).status, "failed");
     assert_eq!(test.state(2).status, "finished");
@@ -290,4 +293,129 @@ fn a_demo_that_cannot_write_leaves_no_redis_server_behind() {
         })
         .collect();
     assert!(leftover_servers.is_empty(), "{leftover_servers:?}");
+}
+
+/// `worker --timeline` (the course's common flag): one row for the worker,
+/// named by its number, after the run.
+#[test]
+fn worker_timeline_draws_one_row_for_the_worker() {
+    let Some(test) = redis("worker-timeline") else { return };
+    stdout_of(&mut test.run("enqueue", &["--count", "2", "sleep", "0.1"]));
+    let stdout = stdout_of(&mut test.run("worker", &["--burst", "--timeline"]));
+    assert!(stdout.contains("Jobs of this worker: 1 row over"), "{stdout}");
+    assert!(stdout.lines().any(|line| line.starts_with("worker 1 ") && line.contains('█')), "{stdout}");
+}
+
+/// `worker --pop`, the WRONG way kept for comparison, still does its jobs
+/// when nobody is killed.
+#[test]
+fn a_popping_worker_still_does_its_jobs() {
+    let Some(test) = redis("pop-works") else { return };
+    stdout_of(&mut test.run("enqueue", &["--count", "2", "sleep", "0"]));
+    stdout_of(&mut test.run("enqueue", &["fail", "boom"]));
+    let stdout = stdout_of(&mut test.run("worker", &["--pop", "--burst"]));
+    assert!(stdout.contains("Worker stops: 2 jobs finished, 1 job failed."), "{stdout}");
+    let counts = test.counts();
+    assert_eq!((counts.queued, counts.started, counts.finished, counts.failed), (0, 0, 2, 1));
+}
+
+/// `status --failed 0` lists no failure (`LRANGE key -0 -1` would have
+/// listed them all).
+#[test]
+fn status_failed_0_lists_none() {
+    let Some(test) = redis("failed-0") else { return };
+    stdout_of(&mut test.run("enqueue", &["--count", "2", "fail", "boom"]));
+    stdout_of(&mut test.run("worker", &["--burst"]));
+    let status = stdout_of(&mut test.run("status", &["--failed", "0"]));
+    assert!(status.contains("failed            2"), "{status}");
+    assert!(!status.contains("failure") && !status.contains("boom"), "{status}");
+    let status = stdout_of(&mut test.run("status", &["--failed", "1"]));
+    assert!(status.contains("The latest failure:\n  job 2: boom"), "{status}");
+}
+
+/// Redis refuses writes half way through a large `enqueue` (here: its
+/// memory limit): the message says how many jobs went in and their ids, and
+/// exactly those are in the queue.
+#[test]
+fn an_enqueue_that_fails_half_way_says_what_went_in() {
+    let Some(test) = private_redis("half-way", None) else { return };
+    let info: String = test.command(&["INFO", "memory"]);
+    let used: u64 = info
+        .lines()
+        .find_map(|line| line.strip_prefix("used_memory:"))
+        .and_then(|value| value.trim().parse().ok())
+        .unwrap();
+    let limit = (used + 6 * 1024 * 1024).to_string();
+    test.command::<()>(&["CONFIG", "SET", "maxmemory", &limit]);
+    test.command::<()>(&["CONFIG", "SET", "maxmemory-policy", "noeviction"]);
+
+    let output = test.run("enqueue", &["--count", "1000000", "sleep", "0"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("OOM"), "{stderr}");
+    let queued = test.counts().queued;
+    assert!(queued > 0 && queued % 10_000 == 0 && queued < 1_000_000, "{queued}");
+    let went_in = format!(
+        "before that, {} jobs went in to queue {}, ids 1 to {queued}: sleep 0 s; the other {} did not.",
+        shared::timing::thousands(queued),
+        test.queue.name(),
+        shared::timing::thousands(1_000_000 - queued)
+    );
+    assert!(stderr.contains(&went_in), "{stderr}\nexpected: {went_in}");
+}
+
+/// Jobs that went in while stdout could not be written (a full disk): the
+/// message says they are in, with their ids, and does not read as a failed
+/// enqueue; they are in the queue.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_enqueue_that_cannot_write_says_its_jobs_went_in() {
+    let Some(test) = redis("enqueue-full") else { return };
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let output = support::distributed_std()
+        .env("REDIS_URL", &test.url)
+        .args(["enqueue", "--queue", test.queue.name(), "--count", "3", "sleep", "0"])
+        .stdout(full)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.starts_with(
+            "error: the jobs went in, but cannot write to standard output (No space left on device (os \
+             error 28)) to say so: Enqueued 3 jobs, ids 1 to 3: sleep 0 s, queue"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(test.counts().queued, 3);
+}
+
+/// `demo` on a server shared with many unrelated keys: its clean step and
+/// everything else touch only its own queue's keys, in short steps; nothing
+/// it sends shows in the server's SLOWLOG above 10 ms (a SCAN of the whole
+/// keyspace in one script took over a second with 2 M keys).
+#[test]
+fn demo_on_a_shared_server_never_blocks_it() {
+    let Some(test) = private_redis("neighbour", None) else { return };
+    // 400,000 keys that are not the demo's, added in short scripts.
+    for batch in 0..40 {
+        let script = format!("for i = 1, 10000 do redis.call('SET', 'other:{batch}:' .. i, i) end");
+        test.command::<()>(&["EVAL", &script, "0"]);
+    }
+    let url = test.url.clone();
+    // A first run leaves its keys behind; the second run's clean step must
+    // delete them, and only them. The second run is small, so that what the
+    // server's SLOWLOG shows is the clean step, not a busy machine.
+    stdout_of(distributed().args(["demo", "--jobs", "300", "--workers", "2", "--redis-url", &url]));
+    test.command::<()>(&["CONFIG", "SET", "slowlog-log-slower-than", "10000"]); // µs
+    test.command::<()>(&["SLOWLOG", "RESET"]);
+    let stdout =
+        stdout_of(distributed().args(["demo", "--jobs", "1", "--workers", "1", "--redis-url", &url]));
+    assert!(stdout.contains("1 job finished in"), "{stdout}");
+    let slow: Vec<redis::Value> = test.command(&["SLOWLOG", "GET", "100"]);
+    assert!(slow.is_empty(), "slow commands: {slow:?}");
+    let size: u64 = test.command(&["DBSIZE"]);
+    assert!(size >= 400_000, "the demo deleted keys that were not its own: {size}");
+    let left: Vec<String> = test.command(&["KEYS", "distributed:{demo}:job:*"]);
+    assert_eq!(left.len(), 1, "the first run's job hashes were not all deleted: {}", left.len());
 }

@@ -151,3 +151,88 @@ fn a_worker_carries_on_when_redis_comes_back() {
     assert!(worker.child.wait().unwrap().success());
     assert!(!worker.stderr.rest().contains("panicked"));
 }
+
+/// A worker paused (SIGSTOP) past its heartbeat while it holds a job: a
+/// second worker fails the job (after `--max-attempts 1`); when the first
+/// resumes (SIGCONT), its late result is refused and it says so. The job
+/// ends once, failed; the counts add up to the one job enqueued.
+#[test]
+fn a_paused_workers_late_result_is_refused_and_the_job_ends_once() {
+    let Some(test) = redis("paused") else { return };
+    enqueue(&test, &["sleep", "0.5"]);
+    let mut paused = start_worker(&test, &[]);
+    test.wait_until("started", |counts| counts.started == 1);
+    kill("-STOP", paused.child.id());
+    let mut other = start_worker(&test, &["--max-attempts", "1"]);
+    other.stderr.wait_for("stopped answering; job 1 goes to the failed list.", 1);
+    kill("-CONT", paused.child.id());
+    paused.stderr.wait_for("job 1 was taken from this worker while it ran", 1);
+    let state = test.state(1);
+    assert_eq!((state.status.as_str(), state.result.as_deref()), ("failed", None), "{state:?}");
+    let counts = test.counts();
+    assert_eq!((counts.queued, counts.started, counts.finished, counts.failed), (0, 0, 0, 1), "{counts:?}");
+    // It goes on as a worker: a new job is done, once.
+    enqueue(&test, &["sleep", "0"]);
+    test.wait_until("the new job is done", |counts| counts.finished == 1);
+    for worker in [&mut paused, &mut other] {
+        kill("-INT", worker.child.id());
+        assert!(worker.child.wait().unwrap().success());
+    }
+    let counts = test.counts();
+    assert_eq!((counts.queued, counts.started, counts.finished, counts.failed), (0, 0, 1, 1), "{counts:?}");
+}
+
+/// `worker --burst` started right after a worker died holding a job: it
+/// waits for the dead worker's heartbeat to expire, recovers the job, does
+/// it, and only then finds the queue empty.
+#[test]
+fn a_burst_worker_does_not_leave_a_dead_workers_job_behind() {
+    let Some(test) = redis("burst") else { return };
+    enqueue(&test, &["sleep", "0.5"]);
+    let mut doomed = start_worker(&test, &[]);
+    test.wait_until("started", |counts| counts.started == 1);
+    doomed.child.kill().unwrap();
+    doomed.child.wait().unwrap();
+    // Its heartbeat key lives on a few seconds, as it would right after a
+    // beat: long enough, on a busy machine too, for the burst worker to find
+    // it alive-looking when it starts.
+    let tokens: Vec<String> = test.command(&["HKEYS", &test.queue.workers()]);
+    let alive = format!("distributed:{{{}}}:worker:{}:alive", test.queue.name(), tokens[0]);
+    assert!(test.command::<bool>(&["PEXPIRE", &alive, "4000"]), "the dead worker's key had expired already");
+
+    let output =
+        test.run("worker", &["--burst"]).timeout(std::time::Duration::from_secs(60)).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    let stdout = shared::testing::cli::success_stdout(output);
+    assert!(stderr.contains("the queue is empty, but worker 1 holds jobs"), "{stderr}");
+    assert!(stderr.contains("stopped answering; job 1 goes back to the queue."), "{stderr}");
+    assert!(stdout.contains("job 1 sleep 0.5 s → slept 0.50 s"), "{stdout}");
+    assert!(stdout.contains("Worker stops: 1 job finished, 0 jobs failed."), "{stdout}");
+    let counts = test.counts();
+    assert_eq!((counts.queued, counts.started, counts.finished, counts.failed), (0, 0, 1, 0));
+}
+
+/// `worker | head -1`: standard output closes after the first line. The
+/// worker finishes the job in hand, gives back the one it took in advance,
+/// says so on stderr, and leaves nothing started behind.
+#[test]
+fn a_worker_whose_stdout_closes_stores_or_gives_back_its_jobs_and_says_so() {
+    let Some(test) = redis("closed-stdout") else { return };
+    enqueue(&test, &["--count", "3", "sleep", "0.3"]);
+    let mut child = test.spawn("worker", &[]);
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut stdout, &mut first).unwrap();
+    assert!(first.contains("takes jobs from queue"), "{first}");
+    drop(stdout); // what `head -1` does after its line
+    let stderr = Watched::new(child.stderr.take().unwrap());
+    let status = child.wait().unwrap();
+    let stderr = stderr.rest();
+    assert!(status.success(), "{status}: {stderr}");
+    assert!(stderr.contains("worker 1: cannot write to standard output"), "{stderr}");
+    assert!(stderr.contains("this job's outcome is stored"), "{stderr}");
+    assert!(stderr.contains("gave 1 payload back to the queue."), "{stderr}");
+    let counts = test.counts();
+    assert_eq!((counts.queued, counts.started, counts.finished, counts.workers), (2, 0, 1, 0), "{counts:?}");
+    assert_eq!(test.state(2).status, "queued");
+}

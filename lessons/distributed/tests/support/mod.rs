@@ -129,6 +129,27 @@ impl TestRedis {
         })
     }
 
+    /// Pushes `payload`'s bytes into the queue as they are (not UTF-8,
+    /// megabytes), as a foreign program might.
+    pub(crate) fn push_bytes(&self, payload: &[u8]) {
+        let payload = payload.to_vec();
+        self.block_on(|mut redis, queue| async move {
+            redis::cmd("LPUSH").arg(queue.jobs()).arg(payload).query_async::<()>(&mut redis).await
+        })
+    }
+
+    /// A command on the test's server, its answer as `T`.
+    pub(crate) fn command<T: redis::FromRedisValue + Send + 'static>(&self, args: &[&str]) -> T {
+        let args: Vec<String> = args.iter().map(|arg| arg.to_string()).collect();
+        self.block_on(|mut redis, _| async move {
+            let mut command = redis::cmd(&args[0]);
+            for arg in &args[1..] {
+                command.arg(arg);
+            }
+            command.query_async(&mut redis).await
+        })
+    }
+
     /// All the fields of job `id`'s hash.
     pub(crate) fn fields(&self, id: u64) -> HashMap<String, String> {
         self.block_on(|mut redis, queue| async move {
