@@ -30,7 +30,12 @@
 //! 4. Every page has its counterpart, with the same file name, in the other
 //!    book: the language switch (`docs/theme/header.hbs`) relies on it.
 //!
-//! Without mdBook (a learner's machine) the test says how to install it and
+//! A second test needs no mdBook: every `{{#include file:anchor}}` in the
+//! book names a file that exists and an anchor in it. mdBook itself says
+//! nothing when an anchor is missing: it includes nothing, and the chapter
+//! shows an empty code block.
+//!
+//! Without mdBook (a learner's machine) the first test says how to install it and
 //! passes; under `CI=true` it fails instead. Read the result with
 //! `target/book/en/index.html` or `target/book/ru/index.html`.
 
@@ -438,4 +443,118 @@ fn both_books_build_without_warnings_and_every_link_leads_somewhere() {
         problems.len(),
         problems.join("\n")
     );
+}
+
+/// Every Markdown file of both books, with its text.
+fn book_markdown() -> Vec<(PathBuf, String)> {
+    let mut files = Vec::new();
+    for language in LANGUAGES {
+        let folder = root().join("docs").join(language);
+        for entry in fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|extension| extension == "md") {
+                let text = read(&path);
+                files.push((path, text));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// What an include asks for after the file name: mdBook reads `:2`, `::10`,
+/// `:2:` and `:2:10` as lines, anything else as an anchor's name.
+enum Part<'a> {
+    Whole,
+    Lines(Option<usize>, Option<usize>),
+    Anchor(&'a str),
+}
+
+fn part(spec: Option<&str>) -> Part<'_> {
+    let Some(spec) = spec else { return Part::Whole };
+    let number = |text: &str| if text.is_empty() { Ok(None) } else { text.parse::<usize>().map(Some) };
+    let mut bounds = spec.splitn(2, ':');
+    let start = number(bounds.next().unwrap_or(""));
+    let end = bounds.next().map_or(Ok(None), number);
+    match (start, end) {
+        (Ok(start), Ok(end)) if spec.contains(':') || start.is_some() => {
+            Part::Lines(start, if spec.contains(':') { end } else { start })
+        }
+        _ => Part::Anchor(spec),
+    }
+}
+
+/// Whether `line` is `ANCHOR: name` (or `ANCHOR_END: name`) for exactly
+/// this name, as mdBook matches it (`ANCHOR:\s*[\w_-]+`).
+fn marks(line: &str, marker: &str, name: &str) -> bool {
+    line.find(marker).is_some_and(|at| {
+        let rest = line[at + marker.len()..].trim_start();
+        rest.strip_prefix(name)
+            .is_some_and(|after| !after.starts_with(|c: char| c.is_alphanumeric() || c == '_' || c == '-'))
+    })
+}
+
+#[test]
+fn every_include_names_a_file_and_an_anchor_that_exist() {
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for (file, text) in book_markdown() {
+        for directive in ["{{#include ", "{{#rustdoc_include "] {
+            for (at, _) in text.match_indices(directive) {
+                // `\{{#include …}}` is mdBook's way to show the directive itself.
+                if text[..at].ends_with('\\') {
+                    continue;
+                }
+                let rest = &text[at + directive.len()..];
+                let Some(end) = rest.find("}}") else {
+                    problems.push(format!("{}: an include that never ends", file.display()));
+                    continue;
+                };
+                let argument = rest[..end].trim();
+                let (path, spec) = match argument.split_once(':') {
+                    Some((path, spec)) => (path, Some(spec)),
+                    None => (argument, None),
+                };
+                let place = format!("{}: {{{{#include {argument}}}}}", file.display());
+                let included = file.parent().unwrap().join(path);
+                let Ok(source) = fs::read_to_string(&included) else {
+                    problems.push(format!("{place}: no file {}", included.display()));
+                    continue;
+                };
+                checked += 1;
+                let lines: Vec<&str> = source.lines().collect();
+                match part(spec) {
+                    Part::Whole => {}
+                    Part::Lines(start, end) => {
+                        let (start, end) = (start.unwrap_or(1), end.unwrap_or(lines.len()));
+                        if start == 0 || start > end || end > lines.len() {
+                            problems.push(format!("{place}: the file has {} lines", lines.len()));
+                        }
+                    }
+                    Part::Anchor(name) => {
+                        let start = lines.iter().position(|line| marks(line, "ANCHOR:", name));
+                        let end = lines.iter().position(|line| marks(line, "ANCHOR_END:", name));
+                        match (start, end) {
+                            (Some(start), Some(end)) if start < end => {
+                                let inside = lines[start + 1..end]
+                                    .iter()
+                                    .filter(|line| !line.contains("ANCHOR"))
+                                    .any(|line| !line.trim().is_empty());
+                                if !inside {
+                                    problems.push(format!("{place}: the anchor holds no code"));
+                                }
+                            }
+                            (Some(_), Some(_)) => problems.push(format!("{place}: ANCHOR_END before ANCHOR")),
+                            _ => problems.push(format!(
+                                "{place}: no `ANCHOR: {name}` … `ANCHOR_END: {name}` in {}",
+                                included.display()
+                            )),
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked > 0, "no include found in the book: is the check looking?");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
