@@ -35,9 +35,14 @@
 //! nothing when an anchor is missing: it includes nothing, and the chapter
 //! shows an empty code block.
 //!
-//! Without mdBook (a learner's machine) the first test says how to install it and
-//! passes; under `CI=true` it fails instead. Read the result with
+//! Without mdBook (a learner's machine) the first test says how to install
+//! it and passes; under `CI=true` it fails instead. Read the result with
 //! `target/book/en/index.html` or `target/book/ru/index.html`.
+//!
+//! A Rust test rather than a script under `.ci/`: it runs wherever `cargo
+//! test` runs (Linux, macOS, Windows), with nothing but cargo and mdBook, as
+//! part of `cargo test --workspace`, and needs no HTML library: mdBook's
+//! output is regular enough to read its `id` and `href` attributes directly.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
