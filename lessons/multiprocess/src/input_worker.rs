@@ -40,8 +40,6 @@ use shared::files::write_atomically;
 use shared::process::{Parent, Worker, spawn_worker};
 use shared::{Failure, Options, println, span};
 
-pub mod pool;
-
 // ANCHOR: port
 /// `def process(i)`, in the worker process: sleeps `i` seconds, then writes
 /// `Hello, i!` into `i.txt` (whole, or not at all: [`write_atomically`]).
@@ -96,6 +94,8 @@ pub fn main(out: &Path) -> io::Result<ExitStatus> {
     Ok(status)
 }
 // ANCHOR_END: port
+
+pub mod pool;
 
 /// Runs the example: the hardened version ([`pool`]) by default, the port
 /// above with `--plain`.
