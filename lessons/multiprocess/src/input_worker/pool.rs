@@ -51,8 +51,8 @@ use crate::message;
 /// then nothing is written; and an answer for the parent, which says how
 /// the number ended instead of failing the worker.
 pub fn process(i: u64, out: &Path, stop_now: &Stage) -> Processed {
+    // New! A sleep that a stop-now ends, where the port has `thread::sleep`.
     if stop_now.wait_timeout(Duration::from_secs(i)) {
-        // New! instead of `thread::sleep`
         shared::timeline::abandon_current(); // drawn ░: stopped before its end
         return Processed::Stopped { i };
     }
@@ -124,8 +124,8 @@ where
 }
 
 /// [`super::main`] with a pool of workers: the [`Pool`] takes the numbers
-/// from a bounded channel while the console fills it; a Ctrl-C from then on
-/// means "stop now" (`stop.input`), and `pending` counts what was taken.
+/// from a bounded channel while the console fills it, `pending` counts what
+/// was taken, and once input is over a Ctrl-C means "stop now".
 pub async fn main<R>(
     console: Console<R>,
     pool: Pool,
