@@ -100,7 +100,9 @@ fn shape(part: &Part) -> Part {
         Part::Code(info, body) if body.iter().any(|line| line.contains("{{#include")) => {
             Part::Code(info.clone(), Vec::new())
         }
-        Part::Code(info, body) => Part::Code(info.clone(), body.iter().map(|line| uncommented(line)).collect()),
+        Part::Code(info, body) => {
+            Part::Code(info.clone(), body.iter().map(|line| uncommented(line)).collect())
+        }
         other => other.clone(),
     }
 }
