@@ -23,10 +23,9 @@
 //! runtime that fires it: [`executor::sleep`] leaves its deadline in the
 //! home-made loop's heap, `tokio::time::sleep` in tokio's timer wheel, and
 //! each panics away from its runtime (tokio's when called, ours when
-//! polled; in `count` both happen in its first poll). So `count` takes
-//! the sleep to await as an argument, and each loop is given its own:
-//! `count(executor::sleep)` and `count(tokio::time::sleep)` are the same
-//! code made into two future types that differ in that one field.
+//! polled). So `count` takes the sleep as an argument, each loop given its
+//! own: `count(executor::sleep)` and `count(tokio::time::sleep)` are the
+//! same code made into two future types that differ in that one field.
 //!
 //! The port runs with `shared::run_blocking`: no tokio runtime is entered
 //! while the home-made loop runs, and the tokio part makes its runtime after
