@@ -20,8 +20,6 @@
 //! back and stop at once.
 
 use std::collections::BTreeMap;
-use std::io;
-use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -35,66 +33,50 @@ use shared::process::{Worker as Process, spawn_worker};
 use shared::progress::Progress;
 use shared::timing::{duration, plural, plural_thousands, thousands};
 use shared::{Failure, Instrument, Options, eprintln, println, span};
-use tokio::sync::mpsc;
 
 use crate::common::{self, parse_queue_name};
 use crate::connection::{Target, UrlArg};
 use crate::job::{self, Job};
 use crate::queue::{JobState, Queue};
 use crate::server::GuardedServer;
-use crate::worker::{CHILD, ChildConfig, ChildEvent, ChildOrder, DEFAULT_MAX_ATTEMPTS, MAX_MAX_ATTEMPTS};
+use child::{CHILD, ChildConfig, ChildEvent, ChildOrder};
 
-/// The most jobs: 100,000 blocks are 410 million rows, which the check
-/// counts again in a few seconds.
-pub const MAX_JOBS: u32 = 100_000;
+// ANCHOR: demo
+/// Enqueue, start the workers, wait, check.
+pub async fn main(
+    args: &Args,
+    target: &Target,
+    server: Option<&GuardedServer>,
+    stop: &TwoStageStop,
+    in_hand: &Arc<AtomicU64>,
+) -> Result<(), Failure> {
+    let queue = Queue::new(&args.queue);
+    let jobs: Vec<Job> = (0..u64::from(args.jobs)).map(|block| block_job(args.seed.seed, block)).collect();
+    let ids = enqueue(&queue, target, server, stop, &jobs, args.seed.seed).await?;
 
-/// The most worker processes.
-pub const MAX_WORKERS: u32 = 32;
+    let started = Instant::now();
+    let mut workers = Workers::start(args, target)?;
+    let waited = wait_for_jobs(&queue, target, server, stop, in_hand, &mut workers, ids.len() as u64).await;
+    let took = started.elapsed();
+    let rows = match server {
+        // Nothing for them to finish: they go at once, jobs and all.
+        Some(server) if server.gone().is_triggered() => workers.abandon().await,
+        _ => workers.stop().await,
+    };
+    waited?;
 
-/// How often the demo looks at the counts.
-const POLL: Duration = Duration::from_millis(50);
-
-/// Flags of `demo`.
-#[derive(clap::Args, Clone, Debug)]
-pub struct Args {
-    /// How many count-range jobs, each one block of 4096 rows of the table.
-    #[arg(long, value_name = "M", default_value_t = 200,
-          value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_JOBS)))]
-    pub jobs: u32,
-
-    /// How many worker processes.
-    #[arg(long, value_name = "N", default_value_t = 2,
-          value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_WORKERS)))]
-    pub workers: u32,
-
-    /// How many workers may die holding a job before it goes to the failed list.
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_ATTEMPTS,
-          value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_MAX_ATTEMPTS)))]
-    pub max_attempts: u32,
-
-    /// The queue (emptied first: it is the demo's own).
-    #[arg(long, value_name = "NAME", default_value = "demo", value_parser = parse_queue_name)]
-    pub queue: String,
-
-    /// `--redis-url`.
-    #[command(flatten)]
-    pub url: UrlArg,
-
-    /// `--seed`: the table's numbers.
-    #[command(flatten)]
-    pub seed: SeedArg,
-
-    /// `--timeline`.
-    #[command(flatten)]
-    pub timeline: TimelineArg,
-
-    /// `--instant`, refused.
-    #[command(flatten)]
-    pub no_instant: NoInstantArg,
+    let states = match read_states(&queue, target, &ids).await {
+        Ok(states) => states,
+        Err(error) => return Err(failed(server, &error, target, "the check of the results").await),
+    };
+    let check = span(0, "demo (parent)").in_scope(|| Check::of(&ids, &states, args.seed.seed, &rows));
+    check.print(took, args.workers);
+    check.verdict()
 }
+// ANCHOR_END: demo
 
 /// Runs the demo.
-pub fn run(args: &Args) -> ExitCode {
+pub fn run(args: &Args) -> std::process::ExitCode {
     if let Err(code) = args.no_instant.refuse(common::NO_INSTANT) {
         return code;
     }
@@ -151,40 +133,6 @@ pub async fn find_redis(
     );
     Ok(Some((Target::private(&server.url())?, Some(server))))
 }
-
-// ANCHOR: demo
-/// Enqueue, start the workers, wait, check.
-pub async fn main(
-    args: &Args,
-    target: &Target,
-    server: Option<&GuardedServer>,
-    stop: &TwoStageStop,
-    in_hand: &Arc<AtomicU64>,
-) -> Result<(), Failure> {
-    let queue = Queue::new(&args.queue);
-    let jobs: Vec<Job> = (0..u64::from(args.jobs)).map(|block| block_job(args.seed.seed, block)).collect();
-    let ids = enqueue(&queue, target, server, stop, &jobs, args.seed.seed).await?;
-
-    let started = Instant::now();
-    let mut workers = Workers::start(args, target)?;
-    let waited = wait_for_jobs(&queue, target, server, stop, in_hand, &mut workers, ids.len() as u64).await;
-    let took = started.elapsed();
-    let rows = match server {
-        // Nothing for them to finish: they go at once, jobs and all.
-        Some(server) if server.gone().is_triggered() => workers.abandon().await,
-        _ => workers.stop().await,
-    };
-    waited?;
-
-    let states = match read_states(&queue, target, &ids).await {
-        Ok(states) => states,
-        Err(error) => return Err(failed(server, &error, target, "the check of the results").await),
-    };
-    let check = span(0, "demo (parent)").in_scope(|| Check::of(&ids, &states, args.seed.seed, &rows));
-    check.print(took, args.workers);
-    check.verdict()
-}
-// ANCHOR_END: demo
 
 /// The jobs' states, on a new connection.
 async fn read_states(queue: &Queue, target: &Target, ids: &[u64]) -> redis::RedisResult<Vec<JobState>> {
@@ -403,7 +351,7 @@ impl Drop for AbortOnDrop {
 /// The worker processes, seen from the demo.
 struct Workers {
     processes: Vec<Process>,
-    events: mpsc::UnboundedReceiver<(usize, Option<ChildEvent>)>,
+    events: tokio::sync::mpsc::UnboundedReceiver<(usize, Option<ChildEvent>)>,
     /// Redis worker number → chart row.
     rows: BTreeMap<u64, usize>,
     /// Rows whose output has ended.
@@ -415,7 +363,7 @@ struct Workers {
 impl Workers {
     /// Starts `--workers` processes and sends each its config.
     fn start(args: &Args, target: &Target) -> Result<Workers, Failure> {
-        let (sender, events) = mpsc::unbounded_channel();
+        let (sender, events) = tokio::sync::mpsc::unbounded_channel();
         let config = message::encode(&ChildConfig {
             url: target.secret_url().to_string(),
             queue: args.queue.clone(),
@@ -530,9 +478,9 @@ impl Workers {
         self.tell_numbers();
         for (index, mut process) in self.processes.into_iter().enumerate() {
             let _ = process.finish_input();
-            let waited: io::Result<_> = tokio::task::spawn_blocking(move || process.wait())
+            let waited: std::io::Result<_> = tokio::task::spawn_blocking(move || process.wait())
                 .await
-                .unwrap_or_else(|error| Err(io::Error::other(error)));
+                .unwrap_or_else(|error| Err(std::io::Error::other(error)));
             match waited {
                 Ok(status) if status.success() => {}
                 Ok(status) => eprintln!("worker process {} ended with {status}", index + 1),
@@ -661,6 +609,57 @@ impl Check {
         }
         Ok(())
     }
+}
+
+pub mod child;
+
+/// The most jobs: 100,000 blocks are 410 million rows, which the check
+/// counts again in a few seconds.
+pub const MAX_JOBS: u32 = 100_000;
+
+/// The most worker processes.
+pub const MAX_WORKERS: u32 = 32;
+
+/// How often the demo looks at the counts.
+const POLL: Duration = Duration::from_millis(50);
+
+/// Flags of `demo`.
+#[derive(clap::Args, Clone, Debug)]
+pub struct Args {
+    /// How many count-range jobs, each one block of 4096 rows of the table.
+    #[arg(long, value_name = "M", default_value_t = 200,
+          value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_JOBS)))]
+    pub jobs: u32,
+
+    /// How many worker processes.
+    #[arg(long, value_name = "N", default_value_t = 2,
+          value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_WORKERS)))]
+    pub workers: u32,
+
+    /// How many workers may die holding a job before it goes to the failed list.
+    #[arg(long, value_name = "N", default_value_t = crate::worker::DEFAULT_MAX_ATTEMPTS,
+          value_parser = clap::value_parser!(u32).range(1..=i64::from(crate::worker::MAX_MAX_ATTEMPTS)))]
+    pub max_attempts: u32,
+
+    /// The queue (emptied first: it is the demo's own).
+    #[arg(long, value_name = "NAME", default_value = "demo", value_parser = parse_queue_name)]
+    pub queue: String,
+
+    /// `--redis-url`.
+    #[command(flatten)]
+    pub url: UrlArg,
+
+    /// `--seed`: the table's numbers.
+    #[command(flatten)]
+    pub seed: SeedArg,
+
+    /// `--timeline`.
+    #[command(flatten)]
+    pub timeline: TimelineArg,
+
+    /// `--instant`, refused.
+    #[command(flatten)]
+    pub no_instant: NoInstantArg,
 }
 
 #[cfg(test)]

@@ -41,11 +41,8 @@ use std::collections::HashMap;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use serde::{Deserialize, Serialize};
 use shared::cli::TimelineArg;
 use shared::interrupt::{Pending, Stage, TwoStageStop, Words};
-use shared::message;
-use shared::process::Parent;
 use shared::timing::plural;
 use shared::{Failure, Instrument, Options, eprintln, println, span};
 
@@ -55,185 +52,6 @@ use crate::job::{self, Envelope};
 use crate::queue::{
     Beat, HEARTBEAT_EVERY, HEARTBEAT_TTL, Holder, Queue, Recovered, StoredRaw, TAKE_WAIT, WorkerId,
 };
-
-/// How long a job runs before the worker marks it started in Redis. A job
-/// that ends sooner (most jobs of a busy queue: a count of a few thousand
-/// rows takes well under a millisecond in a release build) is started and
-/// stored by one script, one round trip instead of two.
-pub const START_GRACE: Duration = Duration::from_millis(10);
-
-/// How often `--burst` looks again at workers that hold jobs while the
-/// queue is empty.
-const BURST_LOOK_EVERY: Duration = Duration::from_millis(200);
-
-/// The hidden subcommand of `demo`'s worker processes.
-pub const CHILD: &str = "worker-child";
-
-/// The most times a job may be started before it is failed, for
-/// `--max-attempts`.
-pub const MAX_MAX_ATTEMPTS: u32 = 100;
-
-/// `--max-attempts` when not given.
-pub const DEFAULT_MAX_ATTEMPTS: u32 = 3;
-
-/// Flags of `worker`.
-#[derive(clap::Args, Clone, Debug)]
-pub struct Args {
-    /// Exit when the queue is empty, instead of waiting for more jobs.
-    #[arg(long)]
-    pub burst: bool,
-
-    /// How many workers may die holding a job before it goes to the failed list.
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_ATTEMPTS,
-          value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_MAX_ATTEMPTS)))]
-    pub max_attempts: u32,
-
-    /// Print nothing per job (for benchmarks): only the start, the end and problems.
-    #[arg(long)]
-    pub quiet: bool,
-
-    /// WRONG, for comparison: take jobs with BRPOP, as RQ's worker does (BLPOP); a
-    /// worker killed in the middle of a job loses it.
-    #[arg(long)]
-    pub pop: bool,
-
-    /// `--timeline`: one row for this worker, a bar per job it ran.
-    #[command(flatten)]
-    pub timeline: TimelineArg,
-
-    /// `--redis-url`, `--queue`.
-    #[command(flatten)]
-    pub queue: QueueArgs,
-}
-
-/// Flags of the hidden `worker-child`: the rest comes through stdin.
-#[derive(clap::Args, Clone, Debug)]
-pub struct ChildArgs {
-    /// This worker's row on the chart (1, 2, …).
-    #[arg(long, value_name = "N")]
-    pub row: usize,
-}
-
-/// Parent → `worker-child`, the first line: where and how to work. The URL
-/// travels here, not on the command line, where `ps` would show a password.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct ChildConfig {
-    /// The Redis URL.
-    pub url: String,
-    /// The queue's name.
-    pub queue: String,
-    /// `--max-attempts`.
-    pub max_attempts: u32,
-}
-
-/// Parent → `worker-child`, after the config.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ChildOrder {
-    /// Finish the job in hand, then exit (Ctrl-C once, or all jobs done).
-    StopAfterJob,
-    /// Give the job back and exit at once (Ctrl-C twice).
-    StopNow,
-}
-
-/// `worker-child` → parent.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "event", rename_all = "kebab-case")]
-pub enum ChildEvent {
-    /// Registered: its number in the queue.
-    Started {
-        /// The worker's number in Redis.
-        worker: u64,
-    },
-    /// Stopped, with what it did.
-    Stopped {
-        /// Jobs it finished.
-        finished: u64,
-        /// Jobs (and payloads) it failed.
-        failed: u64,
-    },
-}
-
-/// How a worker behaves.
-#[derive(Clone, Debug)]
-pub struct Settings {
-    /// The queue.
-    pub queue: Queue,
-    /// `--max-attempts`.
-    pub max_attempts: u32,
-    /// `--burst`.
-    pub burst: bool,
-    /// `--quiet`.
-    pub quiet: bool,
-    /// `--pop` (WRONG).
-    pub pop: bool,
-    /// The chart row of its jobs: `demo`'s number for it, or 0 for a
-    /// worker on its own (its one row is then named by its Redis number).
-    pub row: usize,
-}
-
-/// What a worker did.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Report {
-    /// Jobs finished and stored by this worker.
-    pub finished: u64,
-    /// Jobs and payloads failed by this worker.
-    pub failed: u64,
-}
-
-/// A worker, registered in Redis.
-#[derive(Debug)]
-pub struct Worker {
-    /// Who it is: its token, and its number for people.
-    pub identity: WorkerId,
-    settings: Settings,
-    /// For commands.
-    redis: Redis,
-    /// For `BLMOVE`, which holds its connection while it waits.
-    blocking: Redis,
-    stop: TwoStageStop,
-    pending: Pending,
-    report: Report,
-    /// The next payload, taken by the script that stored the last one's
-    /// result; not judged nor started yet.
-    next: Option<Vec<u8>>,
-    /// Jobs run so far: each run's mark (`token:run-N`) tells a result sent
-    /// twice (its answer lost) from a second result.
-    runs: u64,
-    /// Why standard output could not be written, once it could not.
-    output_failed: Option<std::io::Error>,
-}
-
-/// How one payload ended.
-#[derive(Debug)]
-enum Done {
-    Finished {
-        id: u64,
-        job: job::Job,
-        result: String,
-        took: Duration,
-        stored: bool,
-    },
-    Failed {
-        id: u64,
-        job: job::Job,
-        reason: String,
-        stored: bool,
-    },
-    /// Its result (or failure) came after the job had been taken from this
-    /// worker: refused.
-    TakenAway {
-        id: u64,
-        outcome: Result<String, String>,
-    },
-    Rejected {
-        payload: String,
-        reason: String,
-    },
-    AlreadyFinished {
-        id: u64,
-    },
-}
 
 // ANCHOR: port
 /// `rq worker`: take a job, run it, store what came of it; again, until
@@ -899,50 +717,130 @@ pub fn run(args: &Args) -> ExitCode {
     })
 }
 
-/// `demo`'s worker process: its config from stdin, then orders.
-pub fn run_child(args: &ChildArgs) -> ExitCode {
-    shared::run_async(Options::new(), || async move {
-        let parent = Parent::connect();
-        let config: ChildConfig = parent
-            .recv()
-            .and_then(|line| message::decode(&line).ok())
-            .ok_or_else(|| Failure::new("worker: no config from the parent"))?;
-        let target = Target::parse(&config.url).map_err(Failure::new)?;
-        let settings = Settings {
-            queue: Queue::new(&config.queue),
-            max_attempts: config.max_attempts,
-            burst: false,
-            quiet: true,
-            pop: false,
-            row: args.row,
-        };
-        let stop = TwoStageStop::new();
-        listen(parent, stop.clone());
-        let (report, _) = serve(&target, settings, stop, Pending::new(), |worker| {
-            let _ = message::reply(&ChildEvent::Started { worker: worker.number() });
-        })
-        .await?;
-        let _ = message::reply(&ChildEvent::Stopped { finished: report.finished, failed: report.failed });
-        Ok(())
-    })
+/// How long a job runs before the worker marks it started in Redis. A job
+/// that ends sooner (most jobs of a busy queue: a count of a few thousand
+/// rows takes well under a millisecond in a release build) is started and
+/// stored by one script, one round trip instead of two.
+pub const START_GRACE: Duration = Duration::from_millis(10);
+
+/// How often `--burst` looks again at workers that hold jobs while the
+/// queue is empty.
+const BURST_LOOK_EVERY: Duration = Duration::from_millis(200);
+
+/// The most times a job may be started before it is failed, for
+/// `--max-attempts`.
+pub const MAX_MAX_ATTEMPTS: u32 = 100;
+
+/// `--max-attempts` when not given.
+pub const DEFAULT_MAX_ATTEMPTS: u32 = 3;
+
+/// Flags of `worker`.
+#[derive(clap::Args, Clone, Debug)]
+pub struct Args {
+    /// Exit when the queue is empty, instead of waiting for more jobs.
+    #[arg(long)]
+    pub burst: bool,
+
+    /// How many workers may die holding a job before it goes to the failed list.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_ATTEMPTS,
+          value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_MAX_ATTEMPTS)))]
+    pub max_attempts: u32,
+
+    /// Print nothing per job (for benchmarks): only the start, the end and problems.
+    #[arg(long)]
+    pub quiet: bool,
+
+    /// WRONG, for comparison: take jobs with BRPOP, as RQ's worker does (BLPOP); a
+    /// worker killed in the middle of a job loses it.
+    #[arg(long)]
+    pub pop: bool,
+
+    /// `--timeline`: one row for this worker, a bar per job it ran.
+    #[command(flatten)]
+    pub timeline: TimelineArg,
+
+    /// `--redis-url`, `--queue`.
+    #[command(flatten)]
+    pub queue: QueueArgs,
 }
 
-/// Reads the parent's orders on a thread; `#end` means stop after the job.
-fn listen(parent: Parent, stop: TwoStageStop) {
-    let spawned = std::thread::Builder::new().name("orders".into()).spawn(move || {
-        while let Some(line) = parent.recv() {
-            match message::decode::<ChildOrder>(&line) {
-                Ok(ChildOrder::StopAfterJob) => stop.input.trigger(),
-                Ok(ChildOrder::StopNow) => {
-                    stop.input.trigger();
-                    stop.now.trigger();
-                }
-                Err(bad) => eprintln!("worker: ignoring {bad} from the parent"),
-            }
-        }
-        stop.input.trigger();
-    });
-    if spawned.is_err() {
-        shared::process::exit(shared::process::ORPHAN_EXIT_CODE);
-    }
+/// How a worker behaves.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// The queue.
+    pub queue: Queue,
+    /// `--max-attempts`.
+    pub max_attempts: u32,
+    /// `--burst`.
+    pub burst: bool,
+    /// `--quiet`.
+    pub quiet: bool,
+    /// `--pop` (WRONG).
+    pub pop: bool,
+    /// The chart row of its jobs: `demo`'s number for it, or 0 for a
+    /// worker on its own (its one row is then named by its Redis number).
+    pub row: usize,
+}
+
+/// What a worker did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    /// Jobs finished and stored by this worker.
+    pub finished: u64,
+    /// Jobs and payloads failed by this worker.
+    pub failed: u64,
+}
+
+/// A worker, registered in Redis.
+#[derive(Debug)]
+pub struct Worker {
+    /// Who it is: its token, and its number for people.
+    pub identity: WorkerId,
+    settings: Settings,
+    /// For commands.
+    redis: Redis,
+    /// For `BLMOVE`, which holds its connection while it waits.
+    blocking: Redis,
+    stop: TwoStageStop,
+    pending: Pending,
+    report: Report,
+    /// The next payload, taken by the script that stored the last one's
+    /// result; not judged nor started yet.
+    next: Option<Vec<u8>>,
+    /// Jobs run so far: each run's mark (`token:run-N`) tells a result sent
+    /// twice (its answer lost) from a second result.
+    runs: u64,
+    /// Why standard output could not be written, once it could not.
+    output_failed: Option<std::io::Error>,
+}
+
+/// How one payload ended.
+#[derive(Debug)]
+enum Done {
+    Finished {
+        id: u64,
+        job: job::Job,
+        result: String,
+        took: Duration,
+        stored: bool,
+    },
+    Failed {
+        id: u64,
+        job: job::Job,
+        reason: String,
+        stored: bool,
+    },
+    /// Its result (or failure) came after the job had been taken from this
+    /// worker: refused.
+    TakenAway {
+        id: u64,
+        outcome: Result<String, String>,
+    },
+    Rejected {
+        payload: String,
+        reason: String,
+    },
+    AlreadyFinished {
+        id: u64,
+    },
 }
