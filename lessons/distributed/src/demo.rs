@@ -5,7 +5,7 @@
 //! pool lesson's table: [`pool::table::BLOCK_ROWS`] rows made again from
 //! the seed by whichever worker takes it), start `--workers N` worker
 //! *processes* (this binary again, with the hidden subcommand
-//! `worker-child`: see [`shared::process`]), wait for every job with a
+//! `worker-child`: see [`child`] and [`shared::process`]), wait for every job with a
 //! progress bar, then check the sum of the results against the pool
 //! lesson's sequential loop over the same rows, and print the throughput.
 //! `--timeline` draws one row per worker process.
