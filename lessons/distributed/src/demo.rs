@@ -93,8 +93,10 @@ pub fn run(args: &Args) -> std::process::ExitCode {
             move || in_hand.load(Ordering::Relaxed) as usize
         });
         let Some((target, server)) = find_redis(&args.url, &stop.input).await? else {
-            return Err(Failure::interrupted(
-                "stopped by Ctrl-C while the private redis-server was starting; it is stopped, nothing was done",
+            return Err(common::stopped_while(
+                &stop,
+                "the private redis-server was starting",
+                "it is stopped, nothing was done",
             ));
         };
         let outcome = main(args, &target, server.as_ref(), &stop, &in_hand).await;
@@ -177,8 +179,9 @@ async fn enqueue(
     let enqueued = tokio::select! {
         biased;
         () = stop.input.triggered() => {
-            return Err(Failure::interrupted(format!(
-                "stopped by Ctrl-C while enqueueing: no job was run; {}",
+            return Err(common::stopped_while(
+                stop,
+                "enqueueing: no job was run",
                 match server {
                     Some(_) => "the private redis-server is stopped, and the jobs enqueued so far with it".to_string(),
                     None => format!(
@@ -186,8 +189,8 @@ async fn enqueue(
                         queue.name(),
                         queue.name()
                     ),
-                }
-            )));
+                },
+            ));
         }
         () = gone.triggered() => return Err(died(server, &not_done)),
         enqueued = step => enqueued,
@@ -302,16 +305,26 @@ async fn wait_for_jobs(
         let counts = match counts {
             Ok(counts) => counts,
             Err(crate::connection::GaveUp::Refused(failure)) => return Err(failure),
-            Err(crate::connection::GaveUp::Stopped) => return Err(Failure::interrupted("stopped")),
+            Err(crate::connection::GaveUp::Stopped) => {
+                return Err(stop.failure(format!("not done: {}.", not_done(done.load(Ordering::Relaxed)))));
+            }
         };
         done.store(counts.finished + counts.failed, Ordering::Relaxed);
-        in_hand.store(counts.started, Ordering::Relaxed);
+        // The jobs the workers hold: started, or taken and not marked
+        // started (a job that ends within `START_GRACE` never is).
+        in_hand.store(counts.started + counts.taken, Ordering::Relaxed);
         if counts.finished + counts.failed >= total {
             return Ok(());
         }
-        if stop.now.is_triggered() && told != Some(ChildOrder::StopNow) {
-            workers.tell(ChildOrder::StopNow);
-            told = Some(ChildOrder::StopNow);
+        if stop.now.is_triggered() && !matches!(told, Some(ChildOrder::StopNow | ChildOrder::Terminate)) {
+            // SIGTERM is passed on as such, so that the workers' last words
+            // and exit codes say what stopped them.
+            let order = match stop.stopped_by() {
+                "SIGTERM" => ChildOrder::Terminate,
+                _ => ChildOrder::StopNow,
+            };
+            workers.tell(order);
+            told = Some(order);
         } else if stop.input.is_triggered() && told.is_none() {
             workers.tell(ChildOrder::StopAfterJob);
             told = Some(ChildOrder::StopAfterJob);
@@ -319,9 +332,12 @@ async fn wait_for_jobs(
         workers.read_events();
         if workers.running() == 0 {
             let left = total - counts.finished - counts.failed;
-            let why = if told.is_some() { "stopped by Ctrl-C" } else { "every worker process has exited" };
+            let (why, exit_code) = match told {
+                Some(_) => (format!("stopped by {}", stop.stopped_by()), stop.failure("").exit_code),
+                None => ("every worker process has exited".to_string(), 1),
+            };
             return Err(Failure {
-                exit_code: if told.is_some() { 130 } else { 1 },
+                exit_code,
                 message: format!(
                     "{why} with {} not done: they stay in queue {} ({}).",
                     plural_thousands(left, "job", "jobs"),
@@ -556,7 +572,30 @@ impl Check {
     }
 
     fn print(&self, took: Duration, workers: u32) {
-        let rate = self.finished as f64 / took.as_secs_f64().max(1e-9);
+        println!("{}", self.throughput(took, workers));
+        let verdict = if self.sum == self.expected { "equal" } else { "DIFFERENT" };
+        println!(
+            "Sum of the results: {}; the pool lesson's sequential loop counts {} in {}: {verdict}.",
+            thousands(self.sum),
+            thousands(self.expected),
+            duration(self.sequential)
+        );
+        if self.not_once > 0 {
+            println!(
+                "{} done more than once (a worker taken for dead finished anyway); each result counted once.",
+                plural(self.not_once, "job was", "jobs were")
+            );
+        }
+    }
+
+    /// `200 jobs finished in 536 ms (…): 373 jobs/s with 2 worker processes
+    /// (…)`; a time below the clock's resolution, or no job finished, says
+    /// so instead of a rate ([`shared::compare::rate`]).
+    fn throughput(&self, took: Duration, workers: u32) -> String {
+        let rate = match shared::compare::rate(self.finished, took, Duration::ZERO) {
+            Ok(per_second) => format!("{per_second:.0} jobs/s with"),
+            Err(why) => format!("{why}, with"),
+        };
         let per_worker: Vec<String> = self
             .per_row
             .iter()
@@ -572,28 +611,14 @@ impl Check {
                 format!("{}{number}: {}", paint(*row, format_args!("worker {row}")), thousands(*jobs))
             })
             .collect();
-        println!(
-            "{} finished in {} (the workers' start included): {:.0} jobs/s with {} ({}; {} build).",
+        format!(
+            "{} finished in {} (the workers' start included): {rate} {} ({}; {} build).",
             plural_thousands(self.finished, "job", "jobs"),
             duration(took),
-            rate,
             plural(u64::from(workers), "worker process", "worker processes"),
             per_worker.join(", "),
             if cfg!(debug_assertions) { "debug" } else { "release" }
-        );
-        let verdict = if self.sum == self.expected { "equal" } else { "DIFFERENT" };
-        println!(
-            "Sum of the results: {}; the pool lesson's sequential loop counts {} in {}: {verdict}.",
-            thousands(self.sum),
-            thousands(self.expected),
-            duration(self.sequential)
-        );
-        if self.not_once > 0 {
-            println!(
-                "{} done more than once (a worker taken for dead finished anyway); each result counted once.",
-                plural(self.not_once, "job was", "jobs were")
-            );
-        }
+        )
     }
 
     fn verdict(&self) -> Result<(), Failure> {
@@ -665,6 +690,20 @@ pub struct Args {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_rate_is_a_number_only_when_the_time_means_one() {
+        let check = Check { finished: 200, ..Check::default() };
+        let line = check.throughput(Duration::from_millis(500), 2);
+        assert!(line.contains(": 400 jobs/s with 2 worker processes ("), "{line}");
+        // Below the clock's resolution: no rate, and it says why (it read
+        // 200,000,000,000 jobs/s).
+        let line = check.throughput(Duration::ZERO, 2);
+        assert!(line.contains(": too short for a rate (under the "), "{line}");
+        assert!(!line.contains("jobs/s"), "{line}");
+        let none = Check::default().throughput(Duration::from_millis(500), 2);
+        assert!(none.contains(": no rate: no items, with 2 worker processes"), "{none}");
+    }
 
     #[test]
     fn the_numbers_in_redis_are_told_only_when_they_differ() {

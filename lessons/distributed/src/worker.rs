@@ -35,14 +35,16 @@
 //!   and goes on where it was ([`Redis::patiently`]); a job in hand is
 //!   finished and stored once Redis answers.
 //! - **Ctrl-C in two steps.** Once: finish the job in hand, then exit. Twice:
-//!   give the job back to the queue and exit at once (code 130).
+//!   give the job back to the queue and exit at once (code 130). SIGTERM
+//!   counts as the second Ctrl-C, and the last word and the exit code (143)
+//!   say so.
 
 use std::collections::HashMap;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use shared::cli::TimelineArg;
-use shared::interrupt::{Pending, Stage, TwoStageStop, Words};
+use shared::interrupt::{Pending, Stage, TERMINATED_EXIT_CODE, TwoStageStop, Words};
 use shared::timing::plural;
 use shared::{Failure, Instrument, Options, eprintln, println, span};
 
@@ -421,11 +423,11 @@ impl Worker {
                 Ok(Done::Rejected { payload: job::quote_bytes(payload), reason })
             }
             Err(GaveUp::Refused(failure)) => Err(failure),
-            Err(GaveUp::Stopped) => Err(Failure::interrupted(format!(
-                "stopped by Ctrl-C while Redis was away, before {} moved a bad payload to the failed list; {}",
-                self.name(),
-                self.left_behind()
-            ))),
+            Err(GaveUp::Stopped) => Err(common::stopped_while(
+                &self.stop,
+                format_args!("Redis was away, before {} moved a bad payload to the failed list", self.name()),
+                self.left_behind(),
+            )),
         }
     }
 
@@ -436,12 +438,9 @@ impl Worker {
             Err(error) => Err(error),
         };
         match given {
-            Ok(_) => Failure::interrupted(format!(
-                "stopped by Ctrl-C; {} gave job {id} back to the queue.",
-                self.name()
-            )),
-            Err(error) => Failure::interrupted(format!(
-                "stopped by Ctrl-C; {} cannot give job {id} back ({error}); {}",
+            Ok(_) => self.stop.failure(format!("{} gave job {id} back to the queue.", self.name())),
+            Err(error) => self.stop.failure(format!(
+                "{} cannot give job {id} back ({error}); {}",
                 self.name(),
                 self.left_behind()
             )),
@@ -451,11 +450,11 @@ impl Worker {
     fn gave_up(&self, gave_up: GaveUp, id: u64) -> Failure {
         match gave_up {
             GaveUp::Refused(failure) => failure,
-            GaveUp::Stopped => Failure::interrupted(format!(
-                "stopped by Ctrl-C while Redis was away; {} holds job {id}: {}",
-                self.name(),
-                self.left_behind()
-            )),
+            GaveUp::Stopped => common::stopped_while(
+                &self.stop,
+                "Redis was away",
+                format_args!("{} holds job {id}: {}", self.name(), self.left_behind()),
+            ),
         }
     }
 
@@ -652,7 +651,11 @@ pub async fn serve(
     let outcome = work(&mut worker).await;
     done.trigger();
     let _ = heartbeat.await;
-    if !matches!(&outcome, Err(failure) if failure.exit_code == 130) {
+    // Stopped now (Ctrl-C twice: 130, SIGTERM: 143): the job went back
+    // already, or stays on the list with a word about it; only the
+    // heartbeat goes.
+    let stopped_now = |failure: &Failure| matches!(i32::from(failure.exit_code), 130 | TERMINATED_EXIT_CODE);
+    if !matches!(&outcome, Err(failure) if stopped_now(failure)) {
         worker.sign_off().await;
     } else if let Ok(mut redis) = worker.redis.connection().await {
         let _ = worker.settings.queue.sign_off(&mut redis, &worker.identity).await;

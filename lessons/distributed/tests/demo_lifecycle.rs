@@ -255,6 +255,69 @@ fn ctrl_c_while_enqueueing_stops_demo() {
     assert!(!demo.seen.iter().any(|line| line.starts_with("Started")), "{:?}", demo.seen);
 }
 
+/// SIGTERM while the jobs go in: as Ctrl-C, but said of SIGTERM, with code
+/// 143.
+#[test]
+fn sigterm_while_enqueueing_stops_demo_and_says_so() {
+    let Some(test) = private_redis("sigterm-enqueue", None) else { return };
+    test.block_on(|mut redis, _| async move {
+        redis::cmd("CLIENT").arg("PAUSE").arg(60_000).arg("WRITE").query_async::<()>(&mut redis).await
+    });
+    let mut command = distributed_std();
+    command.env("REDIS_URL", &test.url).args(["demo", "--queue", test.queue.name(), "--jobs", "1000"]);
+    let mut demo = Demo::start(command);
+    demo.line_starting("Enqueueing 1,000 count-range jobs on queue");
+    demo.signal("TERM");
+    let (status, stderr) = demo.exit();
+    test.block_on(|mut redis, _| async move {
+        redis::cmd("CLIENT").arg("UNPAUSE").query_async::<()>(&mut redis).await
+    });
+    assert_eq!(status.code(), Some(143), "{stderr}");
+    assert!(stderr.contains("error: stopped by SIGTERM while enqueueing: no job was run; "), "{stderr}");
+}
+
+/// SIGTERM while the workers run: `demo` passes it on as SIGTERM, so every
+/// last word says what stopped it, and `demo` exits with 143.
+#[test]
+fn sigterm_while_the_workers_run_is_passed_on_as_sigterm() {
+    let Some(test) = private_redis("sigterm-workers", None) else { return };
+    let mut command = distributed_std();
+    command.env("REDIS_URL", &test.url).args(["demo", "--queue", test.queue.name(), "--jobs", "20000"]);
+    let mut demo = Demo::start(command);
+    demo.line_starting("Started 2 worker processes");
+    test.wait_until("some jobs finished", |counts| counts.finished >= 10);
+    demo.signal("TERM");
+    let (status, stderr) = demo.exit();
+    assert_eq!(status.code(), Some(143), "{stderr}");
+    assert!(stderr.contains("error: stopped by SIGTERM with "), "{stderr}");
+    assert!(!stderr.contains("Ctrl-C"), "{stderr}");
+    assert!(!stderr.contains("ended with"), "a worker process failed: {stderr}");
+    let counts = test.counts();
+    assert_eq!((counts.started, counts.workers), (0, 0), "{counts:?}");
+    assert_eq!(counts.queued + counts.finished, 20_000, "{counts:?}");
+}
+
+/// Ctrl-C once while the workers run short jobs (under `START_GRACE`, so
+/// never marked started): the message counts the jobs they hold, not 0.
+#[test]
+fn ctrl_c_counts_the_jobs_the_workers_hold() {
+    let Some(test) = private_redis("ctrl-c-in-hand", None) else { return };
+    let mut command = distributed_std();
+    command.env("REDIS_URL", &test.url).args(["demo", "--queue", test.queue.name(), "--jobs", "20000"]);
+    let mut demo = Demo::start(command);
+    demo.line_starting("Started 2 worker processes");
+    test.wait_until("some jobs finished", |counts| counts.finished >= 10);
+    // The demo's count is as old as its last look (every 50 ms).
+    test.wait_until("a look later", |counts| counts.finished >= 100);
+    demo.signal("INT");
+    let (status, stderr) = demo.exit();
+    assert_eq!(status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("Ctrl-C: the workers take no new jobs; finishing "), "{stderr}");
+    assert!(!stderr.contains("nothing is left to do"), "{stderr}");
+    let counts = test.counts();
+    assert_eq!(counts.queued + counts.finished, 20_000, "{counts:?}");
+}
+
 /// Ctrl-C while the private server starts: `demo` stops there, with code
 /// 130, and the server it was starting goes too. The `redis-server` here
 /// is a stand-in that never answers and writes its pid to a file: the

@@ -127,6 +127,25 @@ fn ctrl_c_twice_gives_the_job_back() {
     assert_eq!((counts.queued, counts.started, counts.finished, counts.workers), (1, 0, 0, 0));
 }
 
+/// SIGTERM, as a service manager sends it: the second Ctrl-C's stop, and
+/// the last word and the exit code (143) say SIGTERM.
+#[test]
+fn sigterm_gives_the_job_back_and_says_so() {
+    let Some(test) = redis("sigterm") else { return };
+    enqueue(&test, &["sleep", "30"]);
+    let mut worker = start_worker(&test, &[]);
+    test.wait_until("started", |counts| counts.started == 1);
+    kill("-TERM", worker.child.id());
+    assert_eq!(worker.child.wait().unwrap().code(), Some(143));
+    let stderr = worker.stderr.rest();
+    assert!(stderr.contains("stopped by SIGTERM; worker 1 gave job 1 back to the queue."), "{stderr}");
+    assert!(!stderr.contains("Ctrl-C"), "{stderr}");
+    let state = test.state(1);
+    assert_eq!((state.status.as_str(), state.attempts), ("queued", 0), "{state:?}");
+    let counts = test.counts();
+    assert_eq!((counts.queued, counts.started, counts.finished, counts.workers), (1, 0, 0, 0));
+}
+
 /// Redis stopped and started again under a running worker: the worker says
 /// so, waits, stores its job's result once Redis is back, and takes the
 /// next job.

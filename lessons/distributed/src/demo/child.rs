@@ -45,6 +45,9 @@ pub enum ChildOrder {
     StopAfterJob,
     /// Give the job back and exit at once (Ctrl-C twice).
     StopNow,
+    /// The same, because `demo` got SIGTERM: the worker's last word and
+    /// exit code (143) say so.
+    Terminate,
 }
 
 /// `worker-child` → parent.
@@ -103,6 +106,7 @@ fn listen(parent: Parent, stop: TwoStageStop) {
                     stop.input.trigger();
                     stop.now.trigger();
                 }
+                Ok(ChildOrder::Terminate) => stop.terminate_quietly(),
                 Err(bad) => eprintln!("worker: ignoring {bad} from the parent"),
             }
         }
