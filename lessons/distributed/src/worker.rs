@@ -179,119 +179,6 @@ impl Worker {
         }
     }
 
-    // ANCHOR: burst
-    /// `--burst` and the queue is empty: but is there nothing left? Another
-    /// worker may hold a job and be dead (killed a moment ago: its
-    /// heartbeat has not expired yet). Each worker holding something is
-    /// watched until it is seen beating (alive: it will finish its own job)
-    /// or its heartbeat expires (dead: its jobs are recovered, and this
-    /// worker looks at the queue again). At most [`HEARTBEAT_TTL`].
-    /// Returns `true` when there is nothing left for this worker to do.
-    async fn nothing_left_for_me(&mut self) -> Result<bool, Failure> {
-        let (queue, identity) = (self.settings.queue.clone(), self.identity.clone());
-        let max_attempts = self.settings.max_attempts;
-        let mut first_beats: HashMap<String, Option<String>> = HashMap::new();
-        let mut said = false;
-        loop {
-            let holders = self
-                .redis
-                .patiently("looking at the other workers", &self.stop.input, |mut redis| {
-                    let (queue, identity) = (queue.clone(), &identity);
-                    async move { queue.holders(&mut redis, identity).await }
-                })
-                .await;
-            let holders = match holders {
-                Ok(holders) => holders,
-                Err(GaveUp::Stopped) => return Ok(true),
-                Err(GaveUp::Refused(failure)) => return Err(failure),
-            };
-            if holders.iter().any(|holder| holder.beat.is_none()) {
-                let recovered = self
-                    .redis
-                    .patiently("recovering a dead worker's jobs", &self.stop.input, |mut redis| {
-                        let queue = queue.clone();
-                        async move { queue.recover(&mut redis, max_attempts).await }
-                    })
-                    .await;
-                match recovered {
-                    Ok(recovered) => tell_recovered(&self.name(), &recovered),
-                    Err(GaveUp::Stopped) => return Ok(true),
-                    Err(GaveUp::Refused(failure)) => return Err(failure),
-                }
-                return Ok(false);
-            }
-            // Seen with the same beat as at first: not known to be alive yet.
-            let unsure: Vec<&Holder> = holders
-                .iter()
-                .filter(|holder| first_beats.get(&holder.token).is_none_or(|first| *first == holder.beat))
-                .collect();
-            if unsure.is_empty() {
-                return Ok(true);
-            }
-            if !said {
-                let who: Vec<String> =
-                    unsure.iter().map(|holder| format!("worker {}", holder.number)).collect();
-                eprintln!(
-                    "{}: the queue is empty, but {} {} jobs; waiting up to {} s to see that {} alive.",
-                    self.name(),
-                    who.join(", "),
-                    if unsure.len() == 1 { "holds" } else { "hold" },
-                    HEARTBEAT_TTL.as_secs(),
-                    if unsure.len() == 1 { "it is" } else { "they are" }
-                );
-                said = true;
-            }
-            for holder in &holders {
-                first_beats.entry(holder.token.clone()).or_insert_with(|| holder.beat.clone());
-            }
-            if self.stop.input.cut_short(tokio::time::sleep(BURST_LOOK_EVERY)).await.is_none() {
-                return Ok(true);
-            }
-            // A job may have come meanwhile: then the caller takes it.
-            let queued = self
-                .redis
-                .patiently("looking at the queue", &self.stop.input, |mut redis| {
-                    let queue = queue.clone();
-                    async move { queue.queued(&mut redis).await }
-                })
-                .await;
-            match queued {
-                Ok(0) => {}
-                Ok(_) => return Ok(false),
-                Err(GaveUp::Stopped) => return Ok(true),
-                Err(GaveUp::Refused(failure)) => return Err(failure),
-            }
-        }
-    }
-    // ANCHOR_END: burst
-
-    /// `--pop`, WRONG: see [`Queue::take_by_popping`].
-    async fn take_by_popping(&mut self) -> Result<Option<Vec<u8>>, Failure> {
-        let queue = self.settings.queue.clone();
-        let wait = if self.settings.burst { Duration::from_millis(1) } else { TAKE_WAIT };
-        loop {
-            if self.stop.input.is_triggered() {
-                return Ok(None);
-            }
-            let popping = self.blocking.patiently("waiting for a job", &self.stop.input, |mut redis| {
-                let queue = queue.clone();
-                async move { queue.take_by_popping(&mut redis, wait).await }
-            });
-            let Some(popped) = self.stop.input.cut_short(popping).await else {
-                self.blocking.drop_connection();
-                return Ok(None);
-            };
-            match popped {
-                // Not started: `perform` starts it.
-                Ok(Some(payload)) => return Ok(Some(payload)),
-                Ok(None) if self.settings.burst => return Ok(None),
-                Ok(None) => continue,
-                Err(GaveUp::Stopped) => return Ok(None),
-                Err(GaveUp::Refused(failure)) => return Err(failure),
-            }
-        }
-    }
-
     /// Runs one job and stores what came of it.
     async fn perform(&mut self, envelope: Envelope, payload: &[u8]) -> Result<Done, Failure> {
         if !self.settings.pop {
@@ -431,43 +318,6 @@ impl Worker {
         }
     }
 
-    /// Ctrl-C twice during a job: give it back, if Redis lets us.
-    async fn give_back_now(&mut self, id: u64) -> Failure {
-        let given = match self.redis.connection().await {
-            Ok(mut redis) => self.settings.queue.give_back(&mut redis, &self.identity).await,
-            Err(error) => Err(error),
-        };
-        match given {
-            Ok(_) => self.stop.failure(format!("{} gave job {id} back to the queue.", self.name())),
-            Err(error) => self.stop.failure(format!(
-                "{} cannot give job {id} back ({error}); {}",
-                self.name(),
-                self.left_behind()
-            )),
-        }
-    }
-
-    fn gave_up(&self, gave_up: GaveUp, id: u64) -> Failure {
-        match gave_up {
-            GaveUp::Refused(failure) => failure,
-            GaveUp::Stopped => common::stopped_while(
-                &self.stop,
-                "Redis was away",
-                format_args!("{} holds job {id}: {}", self.name(), self.left_behind()),
-            ),
-        }
-    }
-
-    /// What happens to a job left on this worker's list.
-    fn left_behind(&self) -> String {
-        format!(
-            "it stays on {}'s in-progress list in Redis, and goes back to the queue {} s after this \
-             worker's last heartbeat",
-            self.name(),
-            HEARTBEAT_TTL.as_secs()
-        )
-    }
-
     /// One line per payload, unless `--quiet` (failures are always told, on
     /// stderr). Standard output may be gone (`worker | head -1`): then the
     /// worker says so on stderr and stops taking jobs; the job it has just
@@ -525,6 +375,161 @@ impl Worker {
             self.stop.input.trigger();
             self.output_failed = Some(error);
         }
+    }
+}
+
+// What hardens the loop: `--burst` looking at the other workers before it
+// ends, a stop now (Ctrl-C twice, SIGTERM) or while Redis is away, and
+// signing off; and `--pop`, the WRONG take kept for comparison.
+impl Worker {
+    // ANCHOR: burst
+    /// `--burst` and the queue is empty: but is there nothing left? Another
+    /// worker may hold a job and be dead (killed a moment ago: its
+    /// heartbeat has not expired yet). Each worker holding something is
+    /// watched until it is seen beating (alive: it will finish its own job)
+    /// or its heartbeat expires (dead: its jobs are recovered, and this
+    /// worker looks at the queue again). At most [`HEARTBEAT_TTL`].
+    /// Returns `true` when there is nothing left for this worker to do.
+    async fn nothing_left_for_me(&mut self) -> Result<bool, Failure> {
+        let (queue, identity) = (self.settings.queue.clone(), self.identity.clone());
+        let max_attempts = self.settings.max_attempts;
+        let mut first_beats: HashMap<String, Option<String>> = HashMap::new();
+        let mut said = false;
+        loop {
+            let holders = self
+                .redis
+                .patiently("looking at the other workers", &self.stop.input, |mut redis| {
+                    let (queue, identity) = (queue.clone(), &identity);
+                    async move { queue.holders(&mut redis, identity).await }
+                })
+                .await;
+            let holders = match holders {
+                Ok(holders) => holders,
+                Err(GaveUp::Stopped) => return Ok(true),
+                Err(GaveUp::Refused(failure)) => return Err(failure),
+            };
+            if holders.iter().any(|holder| holder.beat.is_none()) {
+                let recovered = self
+                    .redis
+                    .patiently("recovering a dead worker's jobs", &self.stop.input, |mut redis| {
+                        let queue = queue.clone();
+                        async move { queue.recover(&mut redis, max_attempts).await }
+                    })
+                    .await;
+                match recovered {
+                    Ok(recovered) => tell_recovered(&self.name(), &recovered),
+                    Err(GaveUp::Stopped) => return Ok(true),
+                    Err(GaveUp::Refused(failure)) => return Err(failure),
+                }
+                return Ok(false);
+            }
+            // Seen with the same beat as at first: not known to be alive yet.
+            let unsure: Vec<&Holder> = holders
+                .iter()
+                .filter(|holder| first_beats.get(&holder.token).is_none_or(|first| *first == holder.beat))
+                .collect();
+            if unsure.is_empty() {
+                return Ok(true);
+            }
+            if !said {
+                let who: Vec<String> =
+                    unsure.iter().map(|holder| format!("worker {}", holder.number)).collect();
+                eprintln!(
+                    "{}: the queue is empty, but {} {} jobs; waiting up to {} s to see that {} alive.",
+                    self.name(),
+                    who.join(", "),
+                    if unsure.len() == 1 { "holds" } else { "hold" },
+                    HEARTBEAT_TTL.as_secs(),
+                    if unsure.len() == 1 { "it is" } else { "they are" }
+                );
+                said = true;
+            }
+            for holder in &holders {
+                first_beats.entry(holder.token.clone()).or_insert_with(|| holder.beat.clone());
+            }
+            if self.stop.input.cut_short(tokio::time::sleep(BURST_LOOK_EVERY)).await.is_none() {
+                return Ok(true);
+            }
+            // A job may have come meanwhile: then the caller takes it.
+            let queued = self
+                .redis
+                .patiently("looking at the queue", &self.stop.input, |mut redis| {
+                    let queue = queue.clone();
+                    async move { queue.queued(&mut redis).await }
+                })
+                .await;
+            match queued {
+                Ok(0) => {}
+                Ok(_) => return Ok(false),
+                Err(GaveUp::Stopped) => return Ok(true),
+                Err(GaveUp::Refused(failure)) => return Err(failure),
+            }
+        }
+    }
+    // ANCHOR_END: burst
+
+    /// `--pop`, WRONG: see [`Queue::take_by_popping`].
+    async fn take_by_popping(&mut self) -> Result<Option<Vec<u8>>, Failure> {
+        let queue = self.settings.queue.clone();
+        let wait = if self.settings.burst { Duration::from_millis(1) } else { TAKE_WAIT };
+        loop {
+            if self.stop.input.is_triggered() {
+                return Ok(None);
+            }
+            let popping = self.blocking.patiently("waiting for a job", &self.stop.input, |mut redis| {
+                let queue = queue.clone();
+                async move { queue.take_by_popping(&mut redis, wait).await }
+            });
+            let Some(popped) = self.stop.input.cut_short(popping).await else {
+                self.blocking.drop_connection();
+                return Ok(None);
+            };
+            match popped {
+                // Not started: `perform` starts it.
+                Ok(Some(payload)) => return Ok(Some(payload)),
+                Ok(None) if self.settings.burst => return Ok(None),
+                Ok(None) => continue,
+                Err(GaveUp::Stopped) => return Ok(None),
+                Err(GaveUp::Refused(failure)) => return Err(failure),
+            }
+        }
+    }
+
+    /// Ctrl-C twice during a job: give it back, if Redis lets us.
+    async fn give_back_now(&mut self, id: u64) -> Failure {
+        let given = match self.redis.connection().await {
+            Ok(mut redis) => self.settings.queue.give_back(&mut redis, &self.identity).await,
+            Err(error) => Err(error),
+        };
+        match given {
+            Ok(_) => self.stop.failure(format!("{} gave job {id} back to the queue.", self.name())),
+            Err(error) => self.stop.failure(format!(
+                "{} cannot give job {id} back ({error}); {}",
+                self.name(),
+                self.left_behind()
+            )),
+        }
+    }
+
+    fn gave_up(&self, gave_up: GaveUp, id: u64) -> Failure {
+        match gave_up {
+            GaveUp::Refused(failure) => failure,
+            GaveUp::Stopped => common::stopped_while(
+                &self.stop,
+                "Redis was away",
+                format_args!("{} holds job {id}: {}", self.name(), self.left_behind()),
+            ),
+        }
+    }
+
+    /// What happens to a job left on this worker's list.
+    fn left_behind(&self) -> String {
+        format!(
+            "it stays on {}'s in-progress list in Redis, and goes back to the queue {} s after this \
+             worker's last heartbeat",
+            self.name(),
+            HEARTBEAT_TTL.as_secs()
+        )
     }
 
     /// Gives back what is left on its list (nothing, after a clean stop) and
