@@ -300,8 +300,9 @@ fn ctrl_c_counts_the_jobs_the_workers_hold() {
 }
 
 /// `demo --jobs 20000` sent signal `name` once its workers have finished
-/// 100 jobs (so that `demo` has looked at them at work, every 50 ms): the
-/// test's server, `demo`'s exit status and its stderr.
+/// 500 jobs (a few tenths of a second in a debug build: `demo`, which looks
+/// every 50 ms, has seen them at work): the test's server, `demo`'s exit
+/// status and its stderr.
 fn signal_while_the_workers_run(
     test_name: &str,
     name: &str,
@@ -311,7 +312,7 @@ fn signal_while_the_workers_run(
     command.env("REDIS_URL", &test.url).args(["demo", "--queue", test.queue.name(), "--jobs", "20000"]);
     let mut demo = Demo::start(command);
     demo.line_starting("Started 2 worker processes");
-    test.wait_until("100 jobs finished", |counts| counts.finished >= 100);
+    test.wait_until("500 jobs finished", |counts| counts.finished >= 500);
     demo.signal(name);
     let (status, stderr) = demo.exit();
     Some((test, status, stderr))
