@@ -255,6 +255,14 @@ impl TwoStageStop {
         }
         crate::output::prompt_done(false);
         crate::eprintln!("{lead}SIGTERM: stopping now.");
+        self.terminate_quietly();
+    }
+
+    /// SIGTERM's stop now, told by another process instead of the signal:
+    /// a worker process whose parent got SIGTERM and passes it on. No
+    /// message (the parent said it); from now on [`TwoStageStop::stopped_by`]
+    /// says `"SIGTERM"` and [`TwoStageStop::failure`] exits with 143.
+    pub fn terminate_quietly(&self) {
         // The cause first: whoever sees `now` may ask for it at once.
         self.terminated.trigger();
         self.input.trigger();
@@ -554,6 +562,17 @@ mod tests {
         pressed.press(Words::INPUT, 0);
         pressed.press(Words::INPUT, 0);
         assert_eq!(pressed.failure("x").exit_code, 130);
+    }
+
+    #[test]
+    fn sigterm_passed_on_by_a_parent_stops_now_without_a_word() {
+        let capture = crate::output::Capture::start();
+        let stop = TwoStageStop::new();
+        stop.terminate_quietly();
+        assert!(stop.input.is_triggered() && stop.now.is_triggered());
+        assert_eq!(stop.stopped_by(), "SIGTERM");
+        assert_eq!(stop.failure("x").exit_code, 143);
+        assert!(capture.texts().is_empty(), "{:?}", capture.texts());
     }
 }
 

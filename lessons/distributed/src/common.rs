@@ -1,7 +1,11 @@
-//! What the examples share: the queue flags, and why none of them takes
-//! `--instant`.
+//! What the examples share: the queue flags, why none of them takes
+//! `--instant`, and the last word of a stop.
 
+use std::fmt::Display;
+
+use shared::Failure;
 use shared::cli::NoInstantArg;
+use shared::interrupt::TwoStageStop;
 
 use crate::connection::UrlArg;
 use crate::queue::Queue;
@@ -45,4 +49,12 @@ pub fn parse_queue_name(name: &str) -> Result<String, String> {
         return Err(format!("1 to {MAX_QUEUE_NAME} letters, digits, `-`, `_` or `.`"));
     }
     Ok(name.to_string())
+}
+
+/// The last word of a stop in the middle of something: `stopped by Ctrl-C
+/// while <doing>; <what>`, or `by SIGTERM`, with the exit code of what asked
+/// for it (130 or 143): [`TwoStageStop::failure`], said of a moment.
+pub fn stopped_while(stop: &TwoStageStop, doing: impl Display, what: impl Display) -> Failure {
+    let exit_code = stop.failure("").exit_code;
+    Failure { message: format!("stopped by {} while {doing}; {what}", stop.stopped_by()), exit_code }
 }

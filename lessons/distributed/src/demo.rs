@@ -5,7 +5,7 @@
 //! pool lesson's table: [`pool::table::BLOCK_ROWS`] rows made again from
 //! the seed by whichever worker takes it), start `--workers N` worker
 //! *processes* (this binary again, with the hidden subcommand
-//! `worker-child`: see [`shared::process`]), wait for every job with a
+//! `worker-child`: see [`child`] and [`shared::process`]), wait for every job with a
 //! progress bar, then check the sum of the results against the pool
 //! lesson's sequential loop over the same rows, and print the throughput.
 //! `--timeline` draws one row per worker process.
@@ -20,8 +20,6 @@
 //! back and stop at once.
 
 use std::collections::BTreeMap;
-use std::io;
-use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -35,66 +33,50 @@ use shared::process::{Worker as Process, spawn_worker};
 use shared::progress::Progress;
 use shared::timing::{duration, plural, plural_thousands, thousands};
 use shared::{Failure, Instrument, Options, eprintln, println, span};
-use tokio::sync::mpsc;
 
 use crate::common::{self, parse_queue_name};
 use crate::connection::{Target, UrlArg};
 use crate::job::{self, Job};
 use crate::queue::{JobState, Queue};
 use crate::server::GuardedServer;
-use crate::worker::{CHILD, ChildConfig, ChildEvent, ChildOrder, DEFAULT_MAX_ATTEMPTS, MAX_MAX_ATTEMPTS};
+use child::{CHILD, ChildConfig, ChildEvent, ChildOrder};
 
-/// The most jobs: 100,000 blocks are 410 million rows, which the check
-/// counts again in a few seconds.
-pub const MAX_JOBS: u32 = 100_000;
+// ANCHOR: demo
+/// Enqueue, start the workers, wait, check.
+pub async fn main(
+    args: &Args,
+    target: &Target,
+    server: Option<&GuardedServer>,
+    stop: &TwoStageStop,
+    in_hand: &Arc<AtomicU64>,
+) -> Result<(), Failure> {
+    let queue = Queue::new(&args.queue);
+    let jobs: Vec<Job> = (0..u64::from(args.jobs)).map(|block| block_job(args.seed.seed, block)).collect();
+    let ids = enqueue(&queue, target, server, stop, &jobs, args.seed.seed).await?;
 
-/// The most worker processes.
-pub const MAX_WORKERS: u32 = 32;
+    let started = Instant::now();
+    let mut workers = Workers::start(args, target)?;
+    let waited = wait_for_jobs(&queue, target, server, stop, in_hand, &mut workers, ids.len() as u64).await;
+    let took = started.elapsed();
+    let rows = match server {
+        // Nothing for them to finish: they go at once, jobs and all.
+        Some(server) if server.gone().is_triggered() => workers.abandon().await,
+        _ => workers.stop().await,
+    };
+    waited?;
 
-/// How often the demo looks at the counts.
-const POLL: Duration = Duration::from_millis(50);
-
-/// Flags of `demo`.
-#[derive(clap::Args, Clone, Debug)]
-pub struct Args {
-    /// How many count-range jobs, each one block of 4096 rows of the table.
-    #[arg(long, value_name = "M", default_value_t = 200,
-          value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_JOBS)))]
-    pub jobs: u32,
-
-    /// How many worker processes.
-    #[arg(long, value_name = "N", default_value_t = 2,
-          value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_WORKERS)))]
-    pub workers: u32,
-
-    /// How many workers may die holding a job before it goes to the failed list.
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_ATTEMPTS,
-          value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_MAX_ATTEMPTS)))]
-    pub max_attempts: u32,
-
-    /// The queue (emptied first: it is the demo's own).
-    #[arg(long, value_name = "NAME", default_value = "demo", value_parser = parse_queue_name)]
-    pub queue: String,
-
-    /// `--redis-url`.
-    #[command(flatten)]
-    pub url: UrlArg,
-
-    /// `--seed`: the table's numbers.
-    #[command(flatten)]
-    pub seed: SeedArg,
-
-    /// `--timeline`.
-    #[command(flatten)]
-    pub timeline: TimelineArg,
-
-    /// `--instant`, refused.
-    #[command(flatten)]
-    pub no_instant: NoInstantArg,
+    let states = match read_states(&queue, target, &ids).await {
+        Ok(states) => states,
+        Err(error) => return Err(failed(server, &error, target, "the check of the results").await),
+    };
+    let check = span(0, "demo (parent)").in_scope(|| Check::of(&ids, &states, args.seed.seed, &rows));
+    check.print(took, args.workers);
+    check.verdict()
 }
+// ANCHOR_END: demo
 
 /// Runs the demo.
-pub fn run(args: &Args) -> ExitCode {
+pub fn run(args: &Args) -> std::process::ExitCode {
     if let Err(code) = args.no_instant.refuse(common::NO_INSTANT) {
         return code;
     }
@@ -111,8 +93,10 @@ pub fn run(args: &Args) -> ExitCode {
             move || in_hand.load(Ordering::Relaxed) as usize
         });
         let Some((target, server)) = find_redis(&args.url, &stop.input).await? else {
-            return Err(Failure::interrupted(
-                "stopped by Ctrl-C while the private redis-server was starting; it is stopped, nothing was done",
+            return Err(common::stopped_while(
+                &stop,
+                "the private redis-server was starting",
+                "it is stopped, nothing was done",
             ));
         };
         let outcome = main(args, &target, server.as_ref(), &stop, &in_hand).await;
@@ -151,40 +135,6 @@ pub async fn find_redis(
     );
     Ok(Some((Target::private(&server.url())?, Some(server))))
 }
-
-// ANCHOR: demo
-/// Enqueue, start the workers, wait, check.
-pub async fn main(
-    args: &Args,
-    target: &Target,
-    server: Option<&GuardedServer>,
-    stop: &TwoStageStop,
-    in_hand: &Arc<AtomicU64>,
-) -> Result<(), Failure> {
-    let queue = Queue::new(&args.queue);
-    let jobs: Vec<Job> = (0..u64::from(args.jobs)).map(|block| block_job(args.seed.seed, block)).collect();
-    let ids = enqueue(&queue, target, server, stop, &jobs, args.seed.seed).await?;
-
-    let started = Instant::now();
-    let mut workers = Workers::start(args, target)?;
-    let waited = wait_for_jobs(&queue, target, server, stop, in_hand, &mut workers, ids.len() as u64).await;
-    let took = started.elapsed();
-    let rows = match server {
-        // Nothing for them to finish: they go at once, jobs and all.
-        Some(server) if server.gone().is_triggered() => workers.abandon().await,
-        _ => workers.stop().await,
-    };
-    waited?;
-
-    let states = match read_states(&queue, target, &ids).await {
-        Ok(states) => states,
-        Err(error) => return Err(failed(server, &error, target, "the check of the results").await),
-    };
-    let check = span(0, "demo (parent)").in_scope(|| Check::of(&ids, &states, args.seed.seed, &rows));
-    check.print(took, args.workers);
-    check.verdict()
-}
-// ANCHOR_END: demo
 
 /// The jobs' states, on a new connection.
 async fn read_states(queue: &Queue, target: &Target, ids: &[u64]) -> redis::RedisResult<Vec<JobState>> {
@@ -229,8 +179,9 @@ async fn enqueue(
     let enqueued = tokio::select! {
         biased;
         () = stop.input.triggered() => {
-            return Err(Failure::interrupted(format!(
-                "stopped by Ctrl-C while enqueueing: no job was run; {}",
+            return Err(common::stopped_while(
+                stop,
+                "enqueueing: no job was run",
                 match server {
                     Some(_) => "the private redis-server is stopped, and the jobs enqueued so far with it".to_string(),
                     None => format!(
@@ -238,8 +189,8 @@ async fn enqueue(
                         queue.name(),
                         queue.name()
                     ),
-                }
-            )));
+                },
+            ));
         }
         () = gone.triggered() => return Err(died(server, &not_done)),
         enqueued = step => enqueued,
@@ -354,16 +305,26 @@ async fn wait_for_jobs(
         let counts = match counts {
             Ok(counts) => counts,
             Err(crate::connection::GaveUp::Refused(failure)) => return Err(failure),
-            Err(crate::connection::GaveUp::Stopped) => return Err(Failure::interrupted("stopped")),
+            Err(crate::connection::GaveUp::Stopped) => {
+                return Err(stop.failure(format!("not done: {}.", not_done(done.load(Ordering::Relaxed)))));
+            }
         };
         done.store(counts.finished + counts.failed, Ordering::Relaxed);
-        in_hand.store(counts.started, Ordering::Relaxed);
+        // The jobs the workers hold: started, or taken and not marked
+        // started (a job that ends within `START_GRACE` never is).
+        in_hand.store(counts.started + counts.taken, Ordering::Relaxed);
         if counts.finished + counts.failed >= total {
             return Ok(());
         }
-        if stop.now.is_triggered() && told != Some(ChildOrder::StopNow) {
-            workers.tell(ChildOrder::StopNow);
-            told = Some(ChildOrder::StopNow);
+        if stop.now.is_triggered() && !matches!(told, Some(ChildOrder::StopNow | ChildOrder::Terminate)) {
+            // SIGTERM is passed on as such, so that the workers' last words
+            // and exit codes say what stopped them.
+            let order = match stop.stopped_by() {
+                "SIGTERM" => ChildOrder::Terminate,
+                _ => ChildOrder::StopNow,
+            };
+            workers.tell(order);
+            told = Some(order);
         } else if stop.input.is_triggered() && told.is_none() {
             workers.tell(ChildOrder::StopAfterJob);
             told = Some(ChildOrder::StopAfterJob);
@@ -371,9 +332,12 @@ async fn wait_for_jobs(
         workers.read_events();
         if workers.running() == 0 {
             let left = total - counts.finished - counts.failed;
-            let why = if told.is_some() { "stopped by Ctrl-C" } else { "every worker process has exited" };
+            let (why, exit_code) = match told {
+                Some(_) => (format!("stopped by {}", stop.stopped_by()), stop.failure("").exit_code),
+                None => ("every worker process has exited".to_string(), 1),
+            };
             return Err(Failure {
-                exit_code: if told.is_some() { 130 } else { 1 },
+                exit_code,
                 message: format!(
                     "{why} with {} not done: they stay in queue {} ({}).",
                     plural_thousands(left, "job", "jobs"),
@@ -403,7 +367,7 @@ impl Drop for AbortOnDrop {
 /// The worker processes, seen from the demo.
 struct Workers {
     processes: Vec<Process>,
-    events: mpsc::UnboundedReceiver<(usize, Option<ChildEvent>)>,
+    events: tokio::sync::mpsc::UnboundedReceiver<(usize, Option<ChildEvent>)>,
     /// Redis worker number → chart row.
     rows: BTreeMap<u64, usize>,
     /// Rows whose output has ended.
@@ -415,7 +379,7 @@ struct Workers {
 impl Workers {
     /// Starts `--workers` processes and sends each its config.
     fn start(args: &Args, target: &Target) -> Result<Workers, Failure> {
-        let (sender, events) = mpsc::unbounded_channel();
+        let (sender, events) = tokio::sync::mpsc::unbounded_channel();
         let config = message::encode(&ChildConfig {
             url: target.secret_url().to_string(),
             queue: args.queue.clone(),
@@ -530,9 +494,9 @@ impl Workers {
         self.tell_numbers();
         for (index, mut process) in self.processes.into_iter().enumerate() {
             let _ = process.finish_input();
-            let waited: io::Result<_> = tokio::task::spawn_blocking(move || process.wait())
+            let waited: std::io::Result<_> = tokio::task::spawn_blocking(move || process.wait())
                 .await
-                .unwrap_or_else(|error| Err(io::Error::other(error)));
+                .unwrap_or_else(|error| Err(std::io::Error::other(error)));
             match waited {
                 Ok(status) if status.success() => {}
                 Ok(status) => eprintln!("worker process {} ended with {status}", index + 1),
@@ -608,7 +572,30 @@ impl Check {
     }
 
     fn print(&self, took: Duration, workers: u32) {
-        let rate = self.finished as f64 / took.as_secs_f64().max(1e-9);
+        println!("{}", self.throughput(took, workers));
+        let verdict = if self.sum == self.expected { "equal" } else { "DIFFERENT" };
+        println!(
+            "Sum of the results: {}; the pool lesson's sequential loop counts {} in {}: {verdict}.",
+            thousands(self.sum),
+            thousands(self.expected),
+            duration(self.sequential)
+        );
+        if self.not_once > 0 {
+            println!(
+                "{} done more than once (a worker taken for dead finished anyway); each result counted once.",
+                plural(self.not_once, "job was", "jobs were")
+            );
+        }
+    }
+
+    /// `200 jobs finished in 536 ms (…): 373 jobs/s with 2 worker processes
+    /// (…)`; a time below the clock's resolution, or no job finished, says
+    /// so instead of a rate ([`shared::compare::rate`]).
+    fn throughput(&self, took: Duration, workers: u32) -> String {
+        let rate = match shared::compare::rate(self.finished, took, Duration::ZERO) {
+            Ok(per_second) => format!("{per_second:.0} jobs/s with"),
+            Err(why) => format!("{why}, with"),
+        };
         let per_worker: Vec<String> = self
             .per_row
             .iter()
@@ -624,28 +611,14 @@ impl Check {
                 format!("{}{number}: {}", paint(*row, format_args!("worker {row}")), thousands(*jobs))
             })
             .collect();
-        println!(
-            "{} finished in {} (the workers' start included): {:.0} jobs/s with {} ({}; {} build).",
+        format!(
+            "{} finished in {} (the workers' start included): {rate} {} ({}; {} build).",
             plural_thousands(self.finished, "job", "jobs"),
             duration(took),
-            rate,
             plural(u64::from(workers), "worker process", "worker processes"),
             per_worker.join(", "),
             if cfg!(debug_assertions) { "debug" } else { "release" }
-        );
-        let verdict = if self.sum == self.expected { "equal" } else { "DIFFERENT" };
-        println!(
-            "Sum of the results: {}; the pool lesson's sequential loop counts {} in {}: {verdict}.",
-            thousands(self.sum),
-            thousands(self.expected),
-            duration(self.sequential)
-        );
-        if self.not_once > 0 {
-            println!(
-                "{} done more than once (a worker taken for dead finished anyway); each result counted once.",
-                plural(self.not_once, "job was", "jobs were")
-            );
-        }
+        )
     }
 
     fn verdict(&self) -> Result<(), Failure> {
@@ -663,9 +636,74 @@ impl Check {
     }
 }
 
+pub mod child;
+
+/// The most jobs: 100,000 blocks are 410 million rows, which the check
+/// counts again in a few seconds.
+pub const MAX_JOBS: u32 = 100_000;
+
+/// The most worker processes.
+pub const MAX_WORKERS: u32 = 32;
+
+/// How often the demo looks at the counts.
+const POLL: Duration = Duration::from_millis(50);
+
+/// Flags of `demo`.
+#[derive(clap::Args, Clone, Debug)]
+pub struct Args {
+    /// How many count-range jobs, each one block of 4096 rows of the table.
+    #[arg(long, value_name = "M", default_value_t = 200,
+          value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_JOBS)))]
+    pub jobs: u32,
+
+    /// How many worker processes.
+    #[arg(long, value_name = "N", default_value_t = 2,
+          value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_WORKERS)))]
+    pub workers: u32,
+
+    /// How many workers may die holding a job before it goes to the failed list.
+    #[arg(long, value_name = "N", default_value_t = crate::worker::DEFAULT_MAX_ATTEMPTS,
+          value_parser = clap::value_parser!(u32).range(1..=i64::from(crate::worker::MAX_MAX_ATTEMPTS)))]
+    pub max_attempts: u32,
+
+    /// The queue (emptied first: it is the demo's own).
+    #[arg(long, value_name = "NAME", default_value = "demo", value_parser = parse_queue_name)]
+    pub queue: String,
+
+    /// `--redis-url`.
+    #[command(flatten)]
+    pub url: UrlArg,
+
+    /// `--seed`: the table's numbers.
+    #[command(flatten)]
+    pub seed: SeedArg,
+
+    /// `--timeline`.
+    #[command(flatten)]
+    pub timeline: TimelineArg,
+
+    /// `--instant`, refused.
+    #[command(flatten)]
+    pub no_instant: NoInstantArg,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_rate_is_a_number_only_when_the_time_means_one() {
+        let check = Check { finished: 200, ..Check::default() };
+        let line = check.throughput(Duration::from_millis(500), 2);
+        assert!(line.contains(": 400 jobs/s with 2 worker processes ("), "{line}");
+        // Below the clock's resolution: no rate, and it says why (it read
+        // 200,000,000,000 jobs/s).
+        let line = check.throughput(Duration::ZERO, 2);
+        assert!(line.contains(": too short for a rate (under the "), "{line}");
+        assert!(!line.contains("jobs/s"), "{line}");
+        let none = Check::default().throughput(Duration::from_millis(500), 2);
+        assert!(none.contains(": no rate: no items, with 2 worker processes"), "{none}");
+    }
 
     #[test]
     fn the_numbers_in_redis_are_told_only_when_they_differ() {

@@ -22,8 +22,8 @@
 
 use std::process::ExitCode;
 
-use redis::RedisResult;
 use redis::aio::MultiplexedConnection;
+use redis::{RedisError, RedisResult};
 use shared::cli::SeedArg;
 use shared::timing::{plural, plural_thousands, thousands};
 use shared::{Failure, Options};
@@ -32,6 +32,140 @@ use crate::common::{self, QueueArgs};
 use crate::connection::Target;
 use crate::job::{Job, MAX_ROWS_PER_JOB, MAX_SLEEP_SECONDS};
 use crate::queue::Queue;
+
+// ANCHOR: port
+/// The port of `q = Queue(connection=Redis())`, `job = q.enqueue(f, *args)`
+/// and `print(job.id)`: `--count` copies of the job go in, in transactions
+/// of [`BATCH`], and their ids are printed.
+async fn enqueue(args: &Args) -> Result<(), Failure> {
+    let job = args.job.job().map_err(|why| Failure { message: why, exit_code: 2 })?;
+    let target = Target::resolve(&args.queue.url)?;
+    let queue = args.queue.queue();
+    let mut redis = target.connect_or_explain().await?;
+    let jobs = vec![job.clone(); args.count as usize];
+    let mut ids = Vec::with_capacity(jobs.len());
+    if let Err(error) = enqueue_into(&queue, &mut redis, &jobs, &mut ids).await {
+        return Err(half_way(&error, &target, &queue, &job, &ids, jobs.len()));
+    }
+    print_ids(&ids, &job, &queue, &target)
+}
+// ANCHOR_END: port
+
+/// Enqueues `jobs` in transactions of [`BATCH`]; returns their ids.
+pub async fn enqueue_in_batches(
+    queue: &Queue,
+    redis: &mut MultiplexedConnection,
+    jobs: &[Job],
+) -> RedisResult<Vec<u64>> {
+    let mut ids = Vec::with_capacity(jobs.len());
+    enqueue_into(queue, redis, jobs, &mut ids).await?;
+    Ok(ids)
+}
+
+// ANCHOR: enqueue_into
+/// Enqueues `jobs` in transactions of [`BATCH`], adding the ids of each
+/// batch to `ids` once it is in: after an error, `ids` holds exactly the
+/// jobs that went in (each batch goes in whole or not at all), so the caller
+/// can say which.
+pub async fn enqueue_into(
+    queue: &Queue,
+    redis: &mut MultiplexedConnection,
+    jobs: &[Job],
+    ids: &mut Vec<u64>,
+) -> RedisResult<()> {
+    for batch in jobs.chunks(BATCH) {
+        ids.extend(queue.enqueue(redis, batch).await?);
+    }
+    Ok(())
+}
+// ANCHOR_END: enqueue_into
+
+/// `ids 1 to 3` or `id 7`: the ids of jobs enqueued together.
+fn id_range(ids: &[u64]) -> String {
+    match ids {
+        [] => "no ids".to_string(),
+        [one] => format!("id {one}"),
+        [first, .., last] => format!("ids {first} to {last}"),
+    }
+}
+
+/// Lines on standard output, or why they could not be written.
+fn write_lines(lines: &[&str]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    for line in lines {
+        writeln!(stdout, "{line}")?;
+    }
+    stdout.flush()
+}
+
+/// A number of seconds from 0 to [`MAX_SLEEP_SECONDS`].
+fn parse_seconds(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(seconds) if (0.0..=MAX_SLEEP_SECONDS).contains(&seconds) => Ok(seconds),
+        _ => Err(format!("a number of seconds from 0 to {MAX_SLEEP_SECONDS}")),
+    }
+}
+
+/// Enqueues the jobs and prints their ids.
+pub fn run(args: &Args) -> ExitCode {
+    if let Err(code) = args.queue.no_instant.refuse(common::NO_INSTANT) {
+        return code;
+    }
+    shared::run_async(Options::new(), || enqueue(args))
+}
+
+/// An error while enqueueing: what went in before it, so that nobody
+/// enqueues it twice.
+fn half_way(
+    error: &RedisError,
+    target: &Target,
+    queue: &Queue,
+    job: &Job,
+    ids: &[u64],
+    count: usize,
+) -> Failure {
+    let failure = target.explain(error);
+    if ids.is_empty() {
+        return failure;
+    }
+    let maybe = if crate::connection::is_transient(error) {
+        " (the batch being sent when the connection broke may have gone in too: `status` counts them)"
+    } else {
+        ""
+    };
+    Failure::new(format!(
+        "{}; before that, {} went in to queue {}, {}: {job}; the other {} did not{maybe}.",
+        failure.message,
+        plural_thousands(ids.len() as u64, "job", "jobs"),
+        queue.name(),
+        id_range(ids),
+        thousands(count as u64 - ids.len() as u64)
+    ))
+}
+
+/// `print(job.id)`: the ids, and where they went. The jobs are in whatever
+/// happens to stdout: a failed write must not look like a failed enqueue
+/// (nor make anyone enqueue them again).
+fn print_ids(ids: &[u64], job: &Job, queue: &Queue, target: &Target) -> Result<(), Failure> {
+    let said = match ids.len() {
+        1 => format!("Enqueued job {}: {job}.", ids[0]),
+        n => format!("Enqueued {}, {}: {job}.", plural(n as u64, "job", "jobs"), id_range(ids)),
+    };
+    let queue_line = format!("Queue {} at {target}.", queue.name());
+    if let Err(error) = write_lines(&[&said, &queue_line]) {
+        if error.kind() == std::io::ErrorKind::BrokenPipe {
+            return Ok(()); // `enqueue | head -1`: the reader has what it wanted
+        }
+        return Err(Failure::new(
+            format!(
+                "the jobs went in, but cannot write to standard output ({error}) to say so: {}",
+                said.trim_end_matches('.')
+            ) + &format!(", queue {} at {target}.", queue.name()),
+        ));
+    }
+    Ok(())
+}
 
 /// The most jobs one `enqueue` puts in.
 pub const MAX_COUNT: u32 = 1_000_000;
@@ -103,114 +237,4 @@ impl JobArg {
             JobArg::Fail { message } => Ok(Job::Fail { message: message.clone() }),
         }
     }
-}
-
-/// Enqueues `jobs` in transactions of [`BATCH`]; returns their ids.
-pub async fn enqueue_in_batches(
-    queue: &Queue,
-    redis: &mut MultiplexedConnection,
-    jobs: &[Job],
-) -> RedisResult<Vec<u64>> {
-    let mut ids = Vec::with_capacity(jobs.len());
-    enqueue_into(queue, redis, jobs, &mut ids).await?;
-    Ok(ids)
-}
-
-// ANCHOR: enqueue_into
-/// Enqueues `jobs` in transactions of [`BATCH`], adding the ids of each
-/// batch to `ids` once it is in: after an error, `ids` holds exactly the
-/// jobs that went in (each batch goes in whole or not at all), so the caller
-/// can say which.
-pub async fn enqueue_into(
-    queue: &Queue,
-    redis: &mut MultiplexedConnection,
-    jobs: &[Job],
-    ids: &mut Vec<u64>,
-) -> RedisResult<()> {
-    for batch in jobs.chunks(BATCH) {
-        ids.extend(queue.enqueue(redis, batch).await?);
-    }
-    Ok(())
-}
-// ANCHOR_END: enqueue_into
-
-/// `ids 1 to 3` or `id 7`: the ids of jobs enqueued together.
-fn id_range(ids: &[u64]) -> String {
-    match ids {
-        [] => "no ids".to_string(),
-        [one] => format!("id {one}"),
-        [first, .., last] => format!("ids {first} to {last}"),
-    }
-}
-
-/// Lines on standard output, or why they could not be written.
-fn write_lines(lines: &[&str]) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut stdout = std::io::stdout().lock();
-    for line in lines {
-        writeln!(stdout, "{line}")?;
-    }
-    stdout.flush()
-}
-
-/// A number of seconds from 0 to [`MAX_SLEEP_SECONDS`].
-fn parse_seconds(text: &str) -> Result<f64, String> {
-    match text.trim().parse::<f64>() {
-        Ok(seconds) if (0.0..=MAX_SLEEP_SECONDS).contains(&seconds) => Ok(seconds),
-        _ => Err(format!("a number of seconds from 0 to {MAX_SLEEP_SECONDS}")),
-    }
-}
-
-/// Enqueues the jobs and prints their ids.
-pub fn run(args: &Args) -> ExitCode {
-    if let Err(code) = args.queue.no_instant.refuse(common::NO_INSTANT) {
-        return code;
-    }
-    shared::run_async(Options::new(), || async move {
-        let job = args.job.job().map_err(|why| Failure { message: why, exit_code: 2 })?;
-        let target = Target::resolve(&args.queue.url)?;
-        let queue = args.queue.queue();
-        let mut redis = target.connect_or_explain().await?;
-        let jobs = vec![job.clone(); args.count as usize];
-        let mut ids = Vec::with_capacity(jobs.len());
-        if let Err(error) = enqueue_into(&queue, &mut redis, &jobs, &mut ids).await {
-            let failure = target.explain(&error);
-            if ids.is_empty() {
-                return Err(failure);
-            }
-            // Half way: say what went in, so that nobody enqueues it twice.
-            let maybe = if crate::connection::is_transient(&error) {
-                " (the batch being sent when the connection broke may have gone in too: `status` counts them)"
-            } else {
-                ""
-            };
-            return Err(Failure::new(format!(
-                "{}; before that, {} went in to queue {}, {}: {job}; the other {} did not{maybe}.",
-                failure.message,
-                plural_thousands(ids.len() as u64, "job", "jobs"),
-                queue.name(),
-                id_range(&ids),
-                thousands(jobs.len() as u64 - ids.len() as u64)
-            )));
-        }
-        let said = match ids.len() {
-            1 => format!("Enqueued job {}: {job}.", ids[0]),
-            n => format!("Enqueued {}, {}: {job}.", plural(n as u64, "job", "jobs"), id_range(&ids)),
-        };
-        let queue_line = format!("Queue {} at {target}.", queue.name());
-        // The jobs are in whatever happens to stdout: a failed write must not
-        // look like a failed enqueue (nor make anyone enqueue them again).
-        if let Err(error) = write_lines(&[&said, &queue_line]) {
-            if error.kind() == std::io::ErrorKind::BrokenPipe {
-                return Ok(()); // `enqueue | head -1`: the reader has what it wanted
-            }
-            return Err(Failure::new(
-                format!(
-                    "the jobs went in, but cannot write to standard output ({error}) to say so: {}",
-                    said.trim_end_matches('.')
-                ) + &format!(", queue {} at {target}.", queue.name()),
-            ));
-        }
-        Ok(())
-    })
 }

@@ -33,7 +33,7 @@ enum Example {
 
     // `demo`'s worker processes: this binary started again.
     #[command(hide = true)]
-    WorkerChild(worker::ChildArgs),
+    WorkerChild(demo::child::ChildArgs),
 
     // `demo`'s private redis-server's guard: this binary started again.
     #[command(hide = true)]
@@ -48,7 +48,7 @@ fn main() -> ExitCode {
         Example::Worker(args) => worker::run(args),
         Example::Status(args) => status::run(args),
         Example::Demo(args) => demo::run(args),
-        Example::WorkerChild(args) => worker::run_child(args),
+        Example::WorkerChild(args) => demo::child::run(args),
         Example::ServerGuard(args) => server::run_guard(args),
     }
 }

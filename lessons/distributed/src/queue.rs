@@ -983,11 +983,11 @@ impl Queue {
             for token in &tokens {
                 call.key(self.taken_of(token)).key(self.list_of(token)).key(self.alive_of(token));
             }
-            let counts: Option<(u64, u64, u64, u64, u64, u64)> =
+            let counts: Option<(u64, u64, u64, u64, u64, u64, u64)> =
                 call.arg(&tokens).invoke_async(redis).await?;
             // `None`: a worker came or went between the two reads.
-            if let Some((queued, started, finished, failed, workers, alive)) = counts {
-                return Ok(Counts { queued, started, finished, failed, workers, alive });
+            if let Some((queued, started, finished, failed, workers, alive, taken)) = counts {
+                return Ok(Counts { queued, started, finished, failed, workers, alive, taken });
             }
         }
     }
@@ -1052,6 +1052,12 @@ pub struct Counts {
     pub workers: u64,
     /// Of those, how many have a live heartbeat.
     pub alive: u64,
+    /// Of `queued`, the payloads on workers' taken lists: taken and not
+    /// started, because a worker is checking them, or running a job in its
+    /// first [`START_GRACE`](crate::worker::START_GRACE) (a job that ends
+    /// sooner is never marked started), or took them in advance. The jobs
+    /// workers hold are `started + taken`.
+    pub taken: u64,
 }
 
 impl JobState {

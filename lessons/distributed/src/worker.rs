@@ -35,17 +35,16 @@
 //!   and goes on where it was ([`Redis::patiently`]); a job in hand is
 //!   finished and stored once Redis answers.
 //! - **Ctrl-C in two steps.** Once: finish the job in hand, then exit. Twice:
-//!   give the job back to the queue and exit at once (code 130).
+//!   give the job back to the queue and exit at once (code 130). SIGTERM
+//!   counts as the second Ctrl-C, and the last word and the exit code (143)
+//!   say so.
 
 use std::collections::HashMap;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use serde::{Deserialize, Serialize};
 use shared::cli::TimelineArg;
-use shared::interrupt::{Pending, Stage, TwoStageStop, Words};
-use shared::message;
-use shared::process::Parent;
+use shared::interrupt::{Pending, Stage, TERMINATED_EXIT_CODE, TwoStageStop, Words};
 use shared::timing::plural;
 use shared::{Failure, Instrument, Options, eprintln, println, span};
 
@@ -55,185 +54,6 @@ use crate::job::{self, Envelope};
 use crate::queue::{
     Beat, HEARTBEAT_EVERY, HEARTBEAT_TTL, Holder, Queue, Recovered, StoredRaw, TAKE_WAIT, WorkerId,
 };
-
-/// How long a job runs before the worker marks it started in Redis. A job
-/// that ends sooner (most jobs of a busy queue: a count of a few thousand
-/// rows takes well under a millisecond in a release build) is started and
-/// stored by one script, one round trip instead of two.
-pub const START_GRACE: Duration = Duration::from_millis(10);
-
-/// How often `--burst` looks again at workers that hold jobs while the
-/// queue is empty.
-const BURST_LOOK_EVERY: Duration = Duration::from_millis(200);
-
-/// The hidden subcommand of `demo`'s worker processes.
-pub const CHILD: &str = "worker-child";
-
-/// The most times a job may be started before it is failed, for
-/// `--max-attempts`.
-pub const MAX_MAX_ATTEMPTS: u32 = 100;
-
-/// `--max-attempts` when not given.
-pub const DEFAULT_MAX_ATTEMPTS: u32 = 3;
-
-/// Flags of `worker`.
-#[derive(clap::Args, Clone, Debug)]
-pub struct Args {
-    /// Exit when the queue is empty, instead of waiting for more jobs.
-    #[arg(long)]
-    pub burst: bool,
-
-    /// How many workers may die holding a job before it goes to the failed list.
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_ATTEMPTS,
-          value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_MAX_ATTEMPTS)))]
-    pub max_attempts: u32,
-
-    /// Print nothing per job (for benchmarks): only the start, the end and problems.
-    #[arg(long)]
-    pub quiet: bool,
-
-    /// WRONG, for comparison: take jobs with BRPOP, as RQ's worker does (BLPOP); a
-    /// worker killed in the middle of a job loses it.
-    #[arg(long)]
-    pub pop: bool,
-
-    /// `--timeline`: one row for this worker, a bar per job it ran.
-    #[command(flatten)]
-    pub timeline: TimelineArg,
-
-    /// `--redis-url`, `--queue`.
-    #[command(flatten)]
-    pub queue: QueueArgs,
-}
-
-/// Flags of the hidden `worker-child`: the rest comes through stdin.
-#[derive(clap::Args, Clone, Debug)]
-pub struct ChildArgs {
-    /// This worker's row on the chart (1, 2, …).
-    #[arg(long, value_name = "N")]
-    pub row: usize,
-}
-
-/// Parent → `worker-child`, the first line: where and how to work. The URL
-/// travels here, not on the command line, where `ps` would show a password.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct ChildConfig {
-    /// The Redis URL.
-    pub url: String,
-    /// The queue's name.
-    pub queue: String,
-    /// `--max-attempts`.
-    pub max_attempts: u32,
-}
-
-/// Parent → `worker-child`, after the config.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ChildOrder {
-    /// Finish the job in hand, then exit (Ctrl-C once, or all jobs done).
-    StopAfterJob,
-    /// Give the job back and exit at once (Ctrl-C twice).
-    StopNow,
-}
-
-/// `worker-child` → parent.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "event", rename_all = "kebab-case")]
-pub enum ChildEvent {
-    /// Registered: its number in the queue.
-    Started {
-        /// The worker's number in Redis.
-        worker: u64,
-    },
-    /// Stopped, with what it did.
-    Stopped {
-        /// Jobs it finished.
-        finished: u64,
-        /// Jobs (and payloads) it failed.
-        failed: u64,
-    },
-}
-
-/// How a worker behaves.
-#[derive(Clone, Debug)]
-pub struct Settings {
-    /// The queue.
-    pub queue: Queue,
-    /// `--max-attempts`.
-    pub max_attempts: u32,
-    /// `--burst`.
-    pub burst: bool,
-    /// `--quiet`.
-    pub quiet: bool,
-    /// `--pop` (WRONG).
-    pub pop: bool,
-    /// The chart row of its jobs: `demo`'s number for it, or 0 for a
-    /// worker on its own (its one row is then named by its Redis number).
-    pub row: usize,
-}
-
-/// What a worker did.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Report {
-    /// Jobs finished and stored by this worker.
-    pub finished: u64,
-    /// Jobs and payloads failed by this worker.
-    pub failed: u64,
-}
-
-/// A worker, registered in Redis.
-#[derive(Debug)]
-pub struct Worker {
-    /// Who it is: its token, and its number for people.
-    pub identity: WorkerId,
-    settings: Settings,
-    /// For commands.
-    redis: Redis,
-    /// For `BLMOVE`, which holds its connection while it waits.
-    blocking: Redis,
-    stop: TwoStageStop,
-    pending: Pending,
-    report: Report,
-    /// The next payload, taken by the script that stored the last one's
-    /// result; not judged nor started yet.
-    next: Option<Vec<u8>>,
-    /// Jobs run so far: each run's mark (`token:run-N`) tells a result sent
-    /// twice (its answer lost) from a second result.
-    runs: u64,
-    /// Why standard output could not be written, once it could not.
-    output_failed: Option<std::io::Error>,
-}
-
-/// How one payload ended.
-#[derive(Debug)]
-enum Done {
-    Finished {
-        id: u64,
-        job: job::Job,
-        result: String,
-        took: Duration,
-        stored: bool,
-    },
-    Failed {
-        id: u64,
-        job: job::Job,
-        reason: String,
-        stored: bool,
-    },
-    /// Its result (or failure) came after the job had been taken from this
-    /// worker: refused.
-    TakenAway {
-        id: u64,
-        outcome: Result<String, String>,
-    },
-    Rejected {
-        payload: String,
-        reason: String,
-    },
-    AlreadyFinished {
-        id: u64,
-    },
-}
 
 // ANCHOR: port
 /// `rq worker`: take a job, run it, store what came of it; again, until
@@ -353,119 +173,6 @@ impl Worker {
                 // What `BLMOVE` brought is on this worker's list, where
                 // `take_next` finds it and starts it.
                 Ok(_) => continue,
-                Err(GaveUp::Stopped) => return Ok(None),
-                Err(GaveUp::Refused(failure)) => return Err(failure),
-            }
-        }
-    }
-
-    // ANCHOR: burst
-    /// `--burst` and the queue is empty: but is there nothing left? Another
-    /// worker may hold a job and be dead (killed a moment ago: its
-    /// heartbeat has not expired yet). Each worker holding something is
-    /// watched until it is seen beating (alive: it will finish its own job)
-    /// or its heartbeat expires (dead: its jobs are recovered, and this
-    /// worker looks at the queue again). At most [`HEARTBEAT_TTL`].
-    /// Returns `true` when there is nothing left for this worker to do.
-    async fn nothing_left_for_me(&mut self) -> Result<bool, Failure> {
-        let (queue, identity) = (self.settings.queue.clone(), self.identity.clone());
-        let max_attempts = self.settings.max_attempts;
-        let mut first_beats: HashMap<String, Option<String>> = HashMap::new();
-        let mut said = false;
-        loop {
-            let holders = self
-                .redis
-                .patiently("looking at the other workers", &self.stop.input, |mut redis| {
-                    let (queue, identity) = (queue.clone(), &identity);
-                    async move { queue.holders(&mut redis, identity).await }
-                })
-                .await;
-            let holders = match holders {
-                Ok(holders) => holders,
-                Err(GaveUp::Stopped) => return Ok(true),
-                Err(GaveUp::Refused(failure)) => return Err(failure),
-            };
-            if holders.iter().any(|holder| holder.beat.is_none()) {
-                let recovered = self
-                    .redis
-                    .patiently("recovering a dead worker's jobs", &self.stop.input, |mut redis| {
-                        let queue = queue.clone();
-                        async move { queue.recover(&mut redis, max_attempts).await }
-                    })
-                    .await;
-                match recovered {
-                    Ok(recovered) => tell_recovered(&self.name(), &recovered),
-                    Err(GaveUp::Stopped) => return Ok(true),
-                    Err(GaveUp::Refused(failure)) => return Err(failure),
-                }
-                return Ok(false);
-            }
-            // Seen with the same beat as at first: not known to be alive yet.
-            let unsure: Vec<&Holder> = holders
-                .iter()
-                .filter(|holder| first_beats.get(&holder.token).is_none_or(|first| *first == holder.beat))
-                .collect();
-            if unsure.is_empty() {
-                return Ok(true);
-            }
-            if !said {
-                let who: Vec<String> =
-                    unsure.iter().map(|holder| format!("worker {}", holder.number)).collect();
-                eprintln!(
-                    "{}: the queue is empty, but {} {} jobs; waiting up to {} s to see that {} alive.",
-                    self.name(),
-                    who.join(", "),
-                    if unsure.len() == 1 { "holds" } else { "hold" },
-                    HEARTBEAT_TTL.as_secs(),
-                    if unsure.len() == 1 { "it is" } else { "they are" }
-                );
-                said = true;
-            }
-            for holder in &holders {
-                first_beats.entry(holder.token.clone()).or_insert_with(|| holder.beat.clone());
-            }
-            if self.stop.input.cut_short(tokio::time::sleep(BURST_LOOK_EVERY)).await.is_none() {
-                return Ok(true);
-            }
-            // A job may have come meanwhile: then the caller takes it.
-            let queued = self
-                .redis
-                .patiently("looking at the queue", &self.stop.input, |mut redis| {
-                    let queue = queue.clone();
-                    async move { queue.queued(&mut redis).await }
-                })
-                .await;
-            match queued {
-                Ok(0) => {}
-                Ok(_) => return Ok(false),
-                Err(GaveUp::Stopped) => return Ok(true),
-                Err(GaveUp::Refused(failure)) => return Err(failure),
-            }
-        }
-    }
-    // ANCHOR_END: burst
-
-    /// `--pop`, WRONG: see [`Queue::take_by_popping`].
-    async fn take_by_popping(&mut self) -> Result<Option<Vec<u8>>, Failure> {
-        let queue = self.settings.queue.clone();
-        let wait = if self.settings.burst { Duration::from_millis(1) } else { TAKE_WAIT };
-        loop {
-            if self.stop.input.is_triggered() {
-                return Ok(None);
-            }
-            let popping = self.blocking.patiently("waiting for a job", &self.stop.input, |mut redis| {
-                let queue = queue.clone();
-                async move { queue.take_by_popping(&mut redis, wait).await }
-            });
-            let Some(popped) = self.stop.input.cut_short(popping).await else {
-                self.blocking.drop_connection();
-                return Ok(None);
-            };
-            match popped {
-                // Not started: `perform` starts it.
-                Ok(Some(payload)) => return Ok(Some(payload)),
-                Ok(None) if self.settings.burst => return Ok(None),
-                Ok(None) => continue,
                 Err(GaveUp::Stopped) => return Ok(None),
                 Err(GaveUp::Refused(failure)) => return Err(failure),
             }
@@ -603,52 +310,12 @@ impl Worker {
                 Ok(Done::Rejected { payload: job::quote_bytes(payload), reason })
             }
             Err(GaveUp::Refused(failure)) => Err(failure),
-            Err(GaveUp::Stopped) => Err(Failure::interrupted(format!(
-                "stopped by Ctrl-C while Redis was away, before {} moved a bad payload to the failed list; {}",
-                self.name(),
-                self.left_behind()
-            ))),
-        }
-    }
-
-    /// Ctrl-C twice during a job: give it back, if Redis lets us.
-    async fn give_back_now(&mut self, id: u64) -> Failure {
-        let given = match self.redis.connection().await {
-            Ok(mut redis) => self.settings.queue.give_back(&mut redis, &self.identity).await,
-            Err(error) => Err(error),
-        };
-        match given {
-            Ok(_) => Failure::interrupted(format!(
-                "stopped by Ctrl-C; {} gave job {id} back to the queue.",
-                self.name()
-            )),
-            Err(error) => Failure::interrupted(format!(
-                "stopped by Ctrl-C; {} cannot give job {id} back ({error}); {}",
-                self.name(),
-                self.left_behind()
+            Err(GaveUp::Stopped) => Err(common::stopped_while(
+                &self.stop,
+                format_args!("Redis was away, before {} moved a bad payload to the failed list", self.name()),
+                self.left_behind(),
             )),
         }
-    }
-
-    fn gave_up(&self, gave_up: GaveUp, id: u64) -> Failure {
-        match gave_up {
-            GaveUp::Refused(failure) => failure,
-            GaveUp::Stopped => Failure::interrupted(format!(
-                "stopped by Ctrl-C while Redis was away; {} holds job {id}: {}",
-                self.name(),
-                self.left_behind()
-            )),
-        }
-    }
-
-    /// What happens to a job left on this worker's list.
-    fn left_behind(&self) -> String {
-        format!(
-            "it stays on {}'s in-progress list in Redis, and goes back to the queue {} s after this \
-             worker's last heartbeat",
-            self.name(),
-            HEARTBEAT_TTL.as_secs()
-        )
     }
 
     /// One line per payload, unless `--quiet` (failures are always told, on
@@ -708,6 +375,161 @@ impl Worker {
             self.stop.input.trigger();
             self.output_failed = Some(error);
         }
+    }
+}
+
+// What hardens the loop: `--burst` looking at the other workers before it
+// ends, a stop now (Ctrl-C twice, SIGTERM) or while Redis is away, and
+// signing off; and `--pop`, the WRONG take kept for comparison.
+impl Worker {
+    // ANCHOR: burst
+    /// `--burst` and the queue is empty: but is there nothing left? Another
+    /// worker may hold a job and be dead (killed a moment ago: its
+    /// heartbeat has not expired yet). Each worker holding something is
+    /// watched until it is seen beating (alive: it will finish its own job)
+    /// or its heartbeat expires (dead: its jobs are recovered, and this
+    /// worker looks at the queue again). At most [`HEARTBEAT_TTL`].
+    /// Returns `true` when there is nothing left for this worker to do.
+    async fn nothing_left_for_me(&mut self) -> Result<bool, Failure> {
+        let (queue, identity) = (self.settings.queue.clone(), self.identity.clone());
+        let max_attempts = self.settings.max_attempts;
+        let mut first_beats: HashMap<String, Option<String>> = HashMap::new();
+        let mut said = false;
+        loop {
+            let holders = self
+                .redis
+                .patiently("looking at the other workers", &self.stop.input, |mut redis| {
+                    let (queue, identity) = (queue.clone(), &identity);
+                    async move { queue.holders(&mut redis, identity).await }
+                })
+                .await;
+            let holders = match holders {
+                Ok(holders) => holders,
+                Err(GaveUp::Stopped) => return Ok(true),
+                Err(GaveUp::Refused(failure)) => return Err(failure),
+            };
+            if holders.iter().any(|holder| holder.beat.is_none()) {
+                let recovered = self
+                    .redis
+                    .patiently("recovering a dead worker's jobs", &self.stop.input, |mut redis| {
+                        let queue = queue.clone();
+                        async move { queue.recover(&mut redis, max_attempts).await }
+                    })
+                    .await;
+                match recovered {
+                    Ok(recovered) => tell_recovered(&self.name(), &recovered),
+                    Err(GaveUp::Stopped) => return Ok(true),
+                    Err(GaveUp::Refused(failure)) => return Err(failure),
+                }
+                return Ok(false);
+            }
+            // Seen with the same beat as at first: not known to be alive yet.
+            let unsure: Vec<&Holder> = holders
+                .iter()
+                .filter(|holder| first_beats.get(&holder.token).is_none_or(|first| *first == holder.beat))
+                .collect();
+            if unsure.is_empty() {
+                return Ok(true);
+            }
+            if !said {
+                let who: Vec<String> =
+                    unsure.iter().map(|holder| format!("worker {}", holder.number)).collect();
+                eprintln!(
+                    "{}: the queue is empty, but {} {} jobs; waiting up to {} s to see that {} alive.",
+                    self.name(),
+                    who.join(", "),
+                    if unsure.len() == 1 { "holds" } else { "hold" },
+                    HEARTBEAT_TTL.as_secs(),
+                    if unsure.len() == 1 { "it is" } else { "they are" }
+                );
+                said = true;
+            }
+            for holder in &holders {
+                first_beats.entry(holder.token.clone()).or_insert_with(|| holder.beat.clone());
+            }
+            if self.stop.input.cut_short(tokio::time::sleep(BURST_LOOK_EVERY)).await.is_none() {
+                return Ok(true);
+            }
+            // A job may have come meanwhile: then the caller takes it.
+            let queued = self
+                .redis
+                .patiently("looking at the queue", &self.stop.input, |mut redis| {
+                    let queue = queue.clone();
+                    async move { queue.queued(&mut redis).await }
+                })
+                .await;
+            match queued {
+                Ok(0) => {}
+                Ok(_) => return Ok(false),
+                Err(GaveUp::Stopped) => return Ok(true),
+                Err(GaveUp::Refused(failure)) => return Err(failure),
+            }
+        }
+    }
+    // ANCHOR_END: burst
+
+    /// `--pop`, WRONG: see [`Queue::take_by_popping`].
+    async fn take_by_popping(&mut self) -> Result<Option<Vec<u8>>, Failure> {
+        let queue = self.settings.queue.clone();
+        let wait = if self.settings.burst { Duration::from_millis(1) } else { TAKE_WAIT };
+        loop {
+            if self.stop.input.is_triggered() {
+                return Ok(None);
+            }
+            let popping = self.blocking.patiently("waiting for a job", &self.stop.input, |mut redis| {
+                let queue = queue.clone();
+                async move { queue.take_by_popping(&mut redis, wait).await }
+            });
+            let Some(popped) = self.stop.input.cut_short(popping).await else {
+                self.blocking.drop_connection();
+                return Ok(None);
+            };
+            match popped {
+                // Not started: `perform` starts it.
+                Ok(Some(payload)) => return Ok(Some(payload)),
+                Ok(None) if self.settings.burst => return Ok(None),
+                Ok(None) => continue,
+                Err(GaveUp::Stopped) => return Ok(None),
+                Err(GaveUp::Refused(failure)) => return Err(failure),
+            }
+        }
+    }
+
+    /// Ctrl-C twice during a job: give it back, if Redis lets us.
+    async fn give_back_now(&mut self, id: u64) -> Failure {
+        let given = match self.redis.connection().await {
+            Ok(mut redis) => self.settings.queue.give_back(&mut redis, &self.identity).await,
+            Err(error) => Err(error),
+        };
+        match given {
+            Ok(_) => self.stop.failure(format!("{} gave job {id} back to the queue.", self.name())),
+            Err(error) => self.stop.failure(format!(
+                "{} cannot give job {id} back ({error}); {}",
+                self.name(),
+                self.left_behind()
+            )),
+        }
+    }
+
+    fn gave_up(&self, gave_up: GaveUp, id: u64) -> Failure {
+        match gave_up {
+            GaveUp::Refused(failure) => failure,
+            GaveUp::Stopped => common::stopped_while(
+                &self.stop,
+                "Redis was away",
+                format_args!("{} holds job {id}: {}", self.name(), self.left_behind()),
+            ),
+        }
+    }
+
+    /// What happens to a job left on this worker's list.
+    fn left_behind(&self) -> String {
+        format!(
+            "it stays on {}'s in-progress list in Redis, and goes back to the queue {} s after this \
+             worker's last heartbeat",
+            self.name(),
+            HEARTBEAT_TTL.as_secs()
+        )
     }
 
     /// Gives back what is left on its list (nothing, after a clean stop) and
@@ -834,7 +656,11 @@ pub async fn serve(
     let outcome = work(&mut worker).await;
     done.trigger();
     let _ = heartbeat.await;
-    if !matches!(&outcome, Err(failure) if failure.exit_code == 130) {
+    // Stopped now (Ctrl-C twice: 130, SIGTERM: 143): the job went back
+    // already, or stays on the list with a word about it; only the
+    // heartbeat goes.
+    let stopped_now = |failure: &Failure| matches!(i32::from(failure.exit_code), 130 | TERMINATED_EXIT_CODE);
+    if !matches!(&outcome, Err(failure) if stopped_now(failure)) {
         worker.sign_off().await;
     } else if let Ok(mut redis) = worker.redis.connection().await {
         let _ = worker.settings.queue.sign_off(&mut redis, &worker.identity).await;
@@ -899,50 +725,130 @@ pub fn run(args: &Args) -> ExitCode {
     })
 }
 
-/// `demo`'s worker process: its config from stdin, then orders.
-pub fn run_child(args: &ChildArgs) -> ExitCode {
-    shared::run_async(Options::new(), || async move {
-        let parent = Parent::connect();
-        let config: ChildConfig = parent
-            .recv()
-            .and_then(|line| message::decode(&line).ok())
-            .ok_or_else(|| Failure::new("worker: no config from the parent"))?;
-        let target = Target::parse(&config.url).map_err(Failure::new)?;
-        let settings = Settings {
-            queue: Queue::new(&config.queue),
-            max_attempts: config.max_attempts,
-            burst: false,
-            quiet: true,
-            pop: false,
-            row: args.row,
-        };
-        let stop = TwoStageStop::new();
-        listen(parent, stop.clone());
-        let (report, _) = serve(&target, settings, stop, Pending::new(), |worker| {
-            let _ = message::reply(&ChildEvent::Started { worker: worker.number() });
-        })
-        .await?;
-        let _ = message::reply(&ChildEvent::Stopped { finished: report.finished, failed: report.failed });
-        Ok(())
-    })
+/// How long a job runs before the worker marks it started in Redis. A job
+/// that ends sooner (most jobs of a busy queue: a count of a few thousand
+/// rows takes well under a millisecond in a release build) is started and
+/// stored by one script, one round trip instead of two.
+pub const START_GRACE: Duration = Duration::from_millis(10);
+
+/// How often `--burst` looks again at workers that hold jobs while the
+/// queue is empty.
+const BURST_LOOK_EVERY: Duration = Duration::from_millis(200);
+
+/// The most times a job may be started before it is failed, for
+/// `--max-attempts`.
+pub const MAX_MAX_ATTEMPTS: u32 = 100;
+
+/// `--max-attempts` when not given.
+pub const DEFAULT_MAX_ATTEMPTS: u32 = 3;
+
+/// Flags of `worker`.
+#[derive(clap::Args, Clone, Debug)]
+pub struct Args {
+    /// Exit when the queue is empty, instead of waiting for more jobs.
+    #[arg(long)]
+    pub burst: bool,
+
+    /// How many workers may die holding a job before it goes to the failed list.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_ATTEMPTS,
+          value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_MAX_ATTEMPTS)))]
+    pub max_attempts: u32,
+
+    /// Print nothing per job (for benchmarks): only the start, the end and problems.
+    #[arg(long)]
+    pub quiet: bool,
+
+    /// WRONG, for comparison: take jobs with BRPOP, as RQ's worker does (BLPOP); a
+    /// worker killed in the middle of a job loses it.
+    #[arg(long)]
+    pub pop: bool,
+
+    /// `--timeline`: one row for this worker, a bar per job it ran.
+    #[command(flatten)]
+    pub timeline: TimelineArg,
+
+    /// `--redis-url`, `--queue`.
+    #[command(flatten)]
+    pub queue: QueueArgs,
 }
 
-/// Reads the parent's orders on a thread; `#end` means stop after the job.
-fn listen(parent: Parent, stop: TwoStageStop) {
-    let spawned = std::thread::Builder::new().name("orders".into()).spawn(move || {
-        while let Some(line) = parent.recv() {
-            match message::decode::<ChildOrder>(&line) {
-                Ok(ChildOrder::StopAfterJob) => stop.input.trigger(),
-                Ok(ChildOrder::StopNow) => {
-                    stop.input.trigger();
-                    stop.now.trigger();
-                }
-                Err(bad) => eprintln!("worker: ignoring {bad} from the parent"),
-            }
-        }
-        stop.input.trigger();
-    });
-    if spawned.is_err() {
-        shared::process::exit(shared::process::ORPHAN_EXIT_CODE);
-    }
+/// How a worker behaves.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// The queue.
+    pub queue: Queue,
+    /// `--max-attempts`.
+    pub max_attempts: u32,
+    /// `--burst`.
+    pub burst: bool,
+    /// `--quiet`.
+    pub quiet: bool,
+    /// `--pop` (WRONG).
+    pub pop: bool,
+    /// The chart row of its jobs: `demo`'s number for it, or 0 for a
+    /// worker on its own (its one row is then named by its Redis number).
+    pub row: usize,
+}
+
+/// What a worker did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    /// Jobs finished and stored by this worker.
+    pub finished: u64,
+    /// Jobs and payloads failed by this worker.
+    pub failed: u64,
+}
+
+/// A worker, registered in Redis.
+#[derive(Debug)]
+pub struct Worker {
+    /// Who it is: its token, and its number for people.
+    pub identity: WorkerId,
+    settings: Settings,
+    /// For commands.
+    redis: Redis,
+    /// For `BLMOVE`, which holds its connection while it waits.
+    blocking: Redis,
+    stop: TwoStageStop,
+    pending: Pending,
+    report: Report,
+    /// The next payload, taken by the script that stored the last one's
+    /// result; not judged nor started yet.
+    next: Option<Vec<u8>>,
+    /// Jobs run so far: each run's mark (`token:run-N`) tells a result sent
+    /// twice (its answer lost) from a second result.
+    runs: u64,
+    /// Why standard output could not be written, once it could not.
+    output_failed: Option<std::io::Error>,
+}
+
+/// How one payload ended.
+#[derive(Debug)]
+enum Done {
+    Finished {
+        id: u64,
+        job: job::Job,
+        result: String,
+        took: Duration,
+        stored: bool,
+    },
+    Failed {
+        id: u64,
+        job: job::Job,
+        reason: String,
+        stored: bool,
+    },
+    /// Its result (or failure) came after the job had been taken from this
+    /// worker: refused.
+    TakenAway {
+        id: u64,
+        outcome: Result<String, String>,
+    },
+    Rejected {
+        payload: String,
+        reason: String,
+    },
+    AlreadyFinished {
+        id: u64,
+    },
 }

@@ -233,11 +233,29 @@ fn a_private_server_killed_under_demo_stops_it_with_what_was_not_done() {
 }
 
 /// Ctrl-C while the jobs go in: `demo` stops there, with code 130, and
-/// says what becomes of the jobs. The test's server holds every write
-/// (`CLIENT PAUSE … WRITE`), so that `demo` is surely still enqueueing.
+/// says what becomes of the jobs.
 #[test]
 fn ctrl_c_while_enqueueing_stops_demo() {
-    let Some(test) = private_redis("ctrl-c-enqueue", None) else { return };
+    let Some((status, stderr, seen)) = signal_while_enqueueing("ctrl-c-enqueue", "INT") else { return };
+    assert_eq!(status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("error: stopped by Ctrl-C while enqueueing: no job was run; the jobs enqueued so far stay in queue"), "{stderr}");
+    assert!(!seen.iter().any(|line| line.starts_with("Started")), "{seen:?}");
+}
+
+/// SIGTERM while the jobs go in: as Ctrl-C, but said of SIGTERM, with code
+/// 143.
+#[test]
+fn sigterm_while_enqueueing_stops_demo_and_says_so() {
+    let Some((status, stderr, _)) = signal_while_enqueueing("sigterm-enqueue", "TERM") else { return };
+    assert_eq!(status.code(), Some(143), "{stderr}");
+    assert!(stderr.contains("error: stopped by SIGTERM while enqueueing: no job was run; "), "{stderr}");
+}
+
+/// `demo` sent signal `name` while it enqueues: its exit status, its
+/// stderr and its stdout. The test's server holds every write (`CLIENT
+/// PAUSE … WRITE`), so that `demo` is surely still enqueueing.
+fn signal_while_enqueueing(test_name: &str, name: &str) -> Option<(ExitStatus, String, Vec<String>)> {
+    let test = private_redis(test_name, None)?;
     test.block_on(|mut redis, _| async move {
         redis::cmd("CLIENT").arg("PAUSE").arg(60_000).arg("WRITE").query_async::<()>(&mut redis).await
     });
@@ -245,14 +263,59 @@ fn ctrl_c_while_enqueueing_stops_demo() {
     command.env("REDIS_URL", &test.url).args(["demo", "--queue", test.queue.name(), "--jobs", "1000"]);
     let mut demo = Demo::start(command);
     demo.line_starting("Enqueueing 1,000 count-range jobs on queue");
-    demo.signal("INT");
+    demo.signal(name);
     let (status, stderr) = demo.exit();
     test.block_on(|mut redis, _| async move {
         redis::cmd("CLIENT").arg("UNPAUSE").query_async::<()>(&mut redis).await
     });
+    Some((status, stderr, std::mem::take(&mut demo.seen)))
+}
+
+/// SIGTERM while the workers run: `demo` passes it on as SIGTERM, so every
+/// last word says what stopped them, and `demo` exits with 143.
+#[test]
+fn sigterm_while_the_workers_run_is_passed_on_as_sigterm() {
+    let Some((test, status, stderr)) = signal_while_the_workers_run("sigterm-workers", "TERM") else {
+        return;
+    };
+    assert_eq!(status.code(), Some(143), "{stderr}");
+    assert!(stderr.contains("error: stopped by SIGTERM with "), "{stderr}");
+    assert!(!stderr.contains("Ctrl-C"), "{stderr}");
+    assert!(!stderr.contains("ended with"), "a worker process failed: {stderr}");
+    let counts = test.counts();
+    assert_eq!((counts.started, counts.workers), (0, 0), "{counts:?}");
+    assert_eq!(counts.queued + counts.finished, 20_000, "{counts:?}");
+}
+
+/// Ctrl-C once while the workers run short jobs (under `START_GRACE`, so
+/// never marked started): the message counts the jobs they hold, not 0.
+#[test]
+fn ctrl_c_counts_the_jobs_the_workers_hold() {
+    let Some((test, status, stderr)) = signal_while_the_workers_run("ctrl-c-in-hand", "INT") else { return };
     assert_eq!(status.code(), Some(130), "{stderr}");
-    assert!(stderr.contains("error: stopped by Ctrl-C while enqueueing: no job was run; the jobs enqueued so far stay in queue"), "{stderr}");
-    assert!(!demo.seen.iter().any(|line| line.starts_with("Started")), "{:?}", demo.seen);
+    assert!(stderr.contains("Ctrl-C: the workers take no new jobs; finishing "), "{stderr}");
+    assert!(!stderr.contains("nothing is left to do"), "{stderr}");
+    let counts = test.counts();
+    assert_eq!(counts.queued + counts.finished, 20_000, "{counts:?}");
+}
+
+/// `demo --jobs 20000` sent signal `name` once its workers have finished
+/// 500 jobs (a few tenths of a second in a debug build: `demo`, which looks
+/// every 50 ms, has seen them at work): the test's server, `demo`'s exit
+/// status and its stderr.
+fn signal_while_the_workers_run(
+    test_name: &str,
+    name: &str,
+) -> Option<(support::TestRedis, ExitStatus, String)> {
+    let test = private_redis(test_name, None)?;
+    let mut command = distributed_std();
+    command.env("REDIS_URL", &test.url).args(["demo", "--queue", test.queue.name(), "--jobs", "20000"]);
+    let mut demo = Demo::start(command);
+    demo.line_starting("Started 2 worker processes");
+    test.wait_until("500 jobs finished", |counts| counts.finished >= 500);
+    demo.signal(name);
+    let (status, stderr) = demo.exit();
+    Some((test, status, stderr))
 }
 
 /// Ctrl-C while the private server starts: `demo` stops there, with code

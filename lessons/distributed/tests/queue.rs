@@ -76,6 +76,26 @@ fn recovery_leaves_live_workers_alone() {
     });
 }
 
+/// The counts tell the payloads a worker holds before they are started (a
+/// job that ends within `START_GRACE` never is): `demo`'s Ctrl-C counts the
+/// jobs in hand as `started + taken`.
+#[test]
+fn counts_tell_taken_payloads_apart_from_queued_ones() {
+    let Some(test) = redis("taken") else { return };
+    test.block_on(|mut redis, queue| async move {
+        queue.enqueue(&mut redis, &[Job::Sleep { seconds: 1.0 }, Job::Sleep { seconds: 1.0 }]).await?;
+        let worker = queue.register(&mut redis).await?;
+        let payload = queue.take(&mut redis, &worker, Duration::ZERO).await?.expect("a job");
+        let counts = queue.counts(&mut redis).await?;
+        assert_eq!((counts.queued, counts.taken, counts.started), (2, 1, 0), "{counts:?}");
+        let envelope = job::parse(&payload).unwrap();
+        queue.start(&mut redis, &worker, &envelope, &payload).await?.expect("started");
+        let counts = queue.counts(&mut redis).await?;
+        assert_eq!((counts.queued, counts.taken, counts.started), (1, 0, 1), "{counts:?}");
+        Ok(())
+    });
+}
+
 /// The WRONG take: after `BRPOP` nothing in Redis knows of the job.
 #[test]
 fn popping_leaves_no_trace_of_the_job_in_redis() {

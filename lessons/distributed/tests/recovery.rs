@@ -113,14 +113,33 @@ fn ctrl_c_once_finishes_the_job_in_hand() {
 /// Ctrl-C twice: the job goes back to the queue untouched, exit 130.
 #[test]
 fn ctrl_c_twice_gives_the_job_back() {
-    let Some(test) = redis("ctrl-c-twice") else { return };
+    stopped_now_gives_the_job_back(
+        "ctrl-c-twice",
+        |worker| press_twice_quickly(&worker.child, &mut worker.stderr),
+        130,
+        "Ctrl-C",
+    );
+}
+
+/// SIGTERM, as a service manager sends it: the second Ctrl-C's stop, and
+/// the last word and the exit code (143) say SIGTERM.
+#[test]
+fn sigterm_gives_the_job_back_and_says_so() {
+    stopped_now_gives_the_job_back("sigterm", |worker| kill("-TERM", worker.child.id()), 143, "SIGTERM");
+}
+
+/// A worker holding a long job is stopped now by `stop`: it exits with
+/// `code`, says that `by` stopped it and that the job went back, and the
+/// job is queued again untouched.
+fn stopped_now_gives_the_job_back(name: &str, stop: impl FnOnce(&mut RunningWorker), code: i32, by: &str) {
+    let Some(test) = redis(name) else { return };
     enqueue(&test, &["sleep", "30"]);
     let mut worker = start_worker(&test, &[]);
     test.wait_until("started", |counts| counts.started == 1);
-    press_twice_quickly(&worker.child, &mut worker.stderr);
-    assert_eq!(worker.child.wait().unwrap().code(), Some(130));
+    stop(&mut worker);
+    assert_eq!(worker.child.wait().unwrap().code(), Some(code));
     let stderr = worker.stderr.rest();
-    assert!(stderr.contains("stopped by Ctrl-C; worker 1 gave job 1 back to the queue."), "{stderr}");
+    assert!(stderr.contains(&format!("stopped by {by}; worker 1 gave job 1 back to the queue.")), "{stderr}");
     let state = test.state(1);
     assert_eq!((state.status.as_str(), state.attempts), ("queued", 0), "{state:?}");
     let counts = test.counts();
