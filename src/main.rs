@@ -23,7 +23,7 @@ struct Cli {
     #[command(flatten)]
     lang: LangArg,
     #[command(subcommand)]
-    command: Option<Exercises>,
+    command: Option<Command>,
 }
 
 /// The language of hints.
@@ -35,7 +35,7 @@ struct LangArg {
 }
 
 #[derive(Subcommand)]
-enum Exercises {
+enum Command {
     /// List the exercises by lesson, with your progress.
     Exercises,
     /// Build and check one exercise; on failure, say why and give a hint.
@@ -77,12 +77,12 @@ fn main() -> ExitCode {
             index();
             ExitCode::SUCCESS
         }
-        Some(Exercises::Exercises) => runner::list(lang),
-        Some(Exercises::Check { name }) => runner::check(&name, lang),
-        Some(Exercises::Hint { name }) => runner::hint(&name, lang),
-        Some(Exercises::Reset { name }) => runner::reset(&name, lang),
-        Some(Exercises::Solution { name, force }) => runner::solution(&name, force, lang),
-        Some(Exercises::VerifyExercises { names }) => runner::verify(&names),
+        Some(Command::Exercises) => runner::list(lang),
+        Some(Command::Check { name }) => runner::check(&name, lang),
+        Some(Command::Hint { name }) => runner::hint(&name, lang),
+        Some(Command::Reset { name }) => runner::reset(&name, lang),
+        Some(Command::Solution { name, force }) => runner::solution(&name, force, lang),
+        Some(Command::VerifyExercises { names }) => runner::verify(&names),
     }
 }
 

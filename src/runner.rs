@@ -101,7 +101,8 @@ pub fn root() -> PathBuf {
 /// `path`, relative to the current folder when it is inside it: the
 /// learner sees `exercises/threading/…`, a path to click or type.
 fn shown(path: &Path) -> String {
-    let relative = std::env::current_dir().ok().and_then(|here| path.strip_prefix(here).ok().map(Path::to_path_buf));
+    let relative =
+        std::env::current_dir().ok().and_then(|here| path.strip_prefix(here).ok().map(Path::to_path_buf));
     relative.unwrap_or_else(|| path.to_path_buf()).display().to_string()
 }
 
@@ -116,7 +117,8 @@ impl Progress {
     /// record (it is a convenience, never a reason to refuse a check).
     fn load(root: &Path) -> Progress {
         let path = root.join(".progress");
-        let text = fs::read(&path).map(|bytes| String::from_utf8_lossy(&bytes).into_owned()).unwrap_or_default();
+        let text =
+            fs::read(&path).map(|bytes| String::from_utf8_lossy(&bytes).into_owned()).unwrap_or_default();
         let states = text
             .lines()
             .filter_map(|line| {
@@ -144,7 +146,8 @@ impl Progress {
         } else {
             self.states.insert(name.to_string(), state);
         }
-        let mut text = String::from("# Your progress: `cargo run -- exercises` reads it. Delete it to start over.\n");
+        let mut text =
+            String::from("# Your progress: `cargo run -- exercises` reads it. Delete it to start over.\n");
         for (name, state) in &self.states {
             text.push_str(&format!("{name} {}\n", state.word()));
         }
@@ -218,9 +221,15 @@ fn run_cargo(dir: &Path, args: &[&str], target: Option<&Path>) -> io::Result<Out
     command.output()
 }
 
-/// Builds and runs one exercise's check in the workspace at `root`.
-fn run_check(root: &Path, exercise: &Exercise, target: Option<&Path>) -> io::Result<Output> {
-    run_cargo(root, &["test", "--quiet", "--color", "never", "-p", exercise.name, "--test", "check"], target)
+/// The cargo profile of `verify-exercises` (see `exercises/Cargo.toml`).
+const VERIFY_PROFILE: &str = "verify";
+
+/// Builds and runs one exercise's check in the workspace at `root`, in
+/// cargo's `profile`.
+fn run_check(root: &Path, exercise: &Exercise, profile: &str, target: Option<&Path>) -> io::Result<Output> {
+    let args =
+        ["test", "--quiet", "--color", "never", "--profile", profile, "-p", exercise.name, "--test", "check"];
+    run_cargo(root, &args, target)
 }
 
 /// What a failed check says, without cargo's and the test harness's
@@ -254,11 +263,7 @@ fn is_backtrace_note(line: &str) -> bool {
 pub fn list(lang: Lang) -> ExitCode {
     let root = root();
     let progress = Progress::load(&root);
-    println!(
-        "{BOLD}{}{BOLD:#} {DIM}({}){DIM:#}\n",
-        lang.pick("Exercises", "Упражнения"),
-        shown(&root)
-    );
+    println!("{BOLD}{}{BOLD:#} {DIM}({}){DIM:#}\n", lang.pick("Exercises", "Упражнения"), shown(&root));
     let mut passed = 0;
     for lesson in LESSONS {
         let exercises: Vec<&Exercise> = EXERCISES.iter().filter(|e| e.lesson == lesson.name).collect();
@@ -270,7 +275,11 @@ pub fn list(lang: Lang) -> ExitCode {
             let state = progress.state(exercise.name);
             passed += usize::from(state == State::Passed);
             let (style, label) = state.label(lang);
-            let when = if exercise.in_class { lang.pick("class", "в классе") } else { lang.pick("homework", "дома") };
+            let when = if exercise.in_class {
+                lang.pick("class", "в классе")
+            } else {
+                lang.pick("homework", "дома")
+            };
             println!(
                 "  {style}{label:<12}{style:#} {BOLD}{:<19}{BOLD:#} {DIM}{:<8} {when:<9}{DIM:#} {}",
                 exercise.name,
@@ -305,7 +314,7 @@ pub fn check(name: &str, lang: Lang) -> ExitCode {
         exercise.section
     );
     println!("{DIM}{} {}…{DIM:#}", lang.pick("building and checking", "сборка и проверка"), shown(&file));
-    let output = match run_check(&root, exercise, None) {
+    let output = match run_check(&root, exercise, "dev", None) {
         Ok(output) => output,
         Err(error) => {
             eprintln!("error: cannot run cargo: {error}");
@@ -372,7 +381,10 @@ pub fn reset(name: &str, lang: Lang) -> ExitCode {
     let start = match fs::read(root.join(exercise.start())) {
         Ok(start) => start,
         Err(error) => {
-            eprintln!("error: cannot read the starting file {}: {error}", shown(&root.join(exercise.start())));
+            eprintln!(
+                "error: cannot read the starting file {}: {error}",
+                shown(&root.join(exercise.start()))
+            );
             return ExitCode::FAILURE;
         }
     };
@@ -473,8 +485,13 @@ pub fn verify(names: &[String]) -> ExitCode {
     if chosen.is_empty() {
         chosen = EXERCISES.iter().collect();
     }
-    let target = root.join("target");
-    let copy = target.join("verify");
+    // One target folder for every build: the learner's (or CARGO_TARGET_DIR).
+    let target = match std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from) {
+        Some(dir) if dir.is_absolute() => dir,
+        Some(dir) => std::env::current_dir().map(|here| here.join(&dir)).unwrap_or(dir),
+        None => root.join("target"),
+    };
+    let copy = root.join("target").join("verify-copy");
     let prepared = (|| -> io::Result<()> {
         if copy.exists() {
             fs::remove_dir_all(&copy)?;
@@ -494,10 +511,11 @@ pub fn verify(names: &[String]) -> ExitCode {
 
     println!("{BOLD}1. as given, every check fails{BOLD:#}");
     for exercise in &chosen {
-        match run_check(&copy, exercise, Some(&target)) {
+        match run_check(&copy, exercise, VERIFY_PROFILE, Some(&target)) {
             Ok(output) if output.status.success() => {
                 println!("  {RED}✗{RED:#} {}: passes as given", exercise.name);
-                problems.push(format!("{} passes as given: its check does not test the concept", exercise.name));
+                problems
+                    .push(format!("{} passes as given: its check does not test the concept", exercise.name));
             }
             Ok(output) => {
                 let message = failure_message(&output);
@@ -512,7 +530,8 @@ pub fn verify(names: &[String]) -> ExitCode {
                     .unwrap_or("(no message)");
                 println!("  {GREEN}✓{GREEN:#} {:<19} {DIM}{first}{DIM:#}", exercise.name);
                 if message.is_empty() {
-                    problems.push(format!("{} fails as given, but its check prints no message", exercise.name));
+                    problems
+                        .push(format!("{} fails as given, but its check prints no message", exercise.name));
                 }
             }
             Err(error) => {
@@ -534,11 +553,41 @@ pub fn verify(names: &[String]) -> ExitCode {
         packages.extend(["-p", exercise.name]);
     }
     let steps: [(&str, Vec<&str>); 3] = [
-        ("tests", [&["test", "--quiet", "--color", "never", "--locked", "--test", "check"][..], &packages].concat()),
+        (
+            "tests",
+            [
+                &[
+                    "test",
+                    "--quiet",
+                    "--color",
+                    "never",
+                    "--locked",
+                    "--profile",
+                    VERIFY_PROFILE,
+                    "--test",
+                    "check",
+                ][..],
+                &packages,
+            ]
+            .concat(),
+        ),
         (
             "clippy",
-            [&["clippy", "--quiet", "--color", "never", "--locked", "--all-targets"][..], &packages, &["--", "-D", "warnings"]]
-                .concat(),
+            [
+                &[
+                    "clippy",
+                    "--quiet",
+                    "--color",
+                    "never",
+                    "--locked",
+                    "--profile",
+                    VERIFY_PROFILE,
+                    "--all-targets",
+                ][..],
+                &packages,
+                &["--", "-D", "warnings"],
+            ]
+            .concat(),
         ),
         ("rustfmt", [&["fmt", "--check"][..], &packages].concat()),
     ];
@@ -548,7 +597,11 @@ pub fn verify(names: &[String]) -> ExitCode {
             Ok(output) => {
                 println!("  {RED}✗{RED:#} {step}:");
                 let message = failure_message(&output);
-                let shown_message = if message.is_empty() { String::from_utf8_lossy(&output.stdout).into_owned() } else { message };
+                let shown_message = if message.is_empty() {
+                    String::from_utf8_lossy(&output.stdout).into_owned()
+                } else {
+                    message
+                };
                 println!("{shown_message}");
                 problems.push(format!("the solutions fail {step}"));
             }
@@ -578,7 +631,11 @@ pub fn consistency_problems(root: &Path) -> Vec<String> {
     let mut problems = Vec::new();
     for exercise in EXERCISES {
         let read = |relative: String| fs::read_to_string(root.join(&relative)).map_err(|_| relative);
-        match (read(exercise.start()), read(exercise.solution()), read(format!("{}/tests/check.rs", exercise.folder()))) {
+        match (
+            read(exercise.start()),
+            read(exercise.solution()),
+            read(format!("{}/tests/check.rs", exercise.folder())),
+        ) {
             (Ok(start), Ok(solution), Ok(_)) => {
                 if !start.contains("TODO") {
                     problems.push(format!("{}: the start marks no `TODO`", exercise.name));
