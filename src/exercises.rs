@@ -256,10 +256,10 @@ pub const EXERCISES: &[Exercise] = &[
         kind: Kind::Output,
         file: MAIN,
         in_class: true,
-        hint: "Remove the `#[allow(unused_must_use)]` block and write `save(\"groceries\").await;` \
-               and `save(\"homework\").await;`.",
-        hint_ru: "Уберите блок с `#[allow(unused_must_use)]` и напишите `save(\"groceries\").await;` \
-                  и `save(\"homework\").await;`.",
+        hint: "The warning says futures do nothing unless awaited: write \
+               `save(\"groceries\").await;` and `save(\"homework\").await;`.",
+        hint_ru: "Предупреждение говорит, что футура ничего не делает, пока её не дождутся: \
+                  напишите `save(\"groceries\").await;` и `save(\"homework\").await;`.",
     },
     Exercise {
         name: "aio-spawn-static",

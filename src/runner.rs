@@ -655,7 +655,11 @@ pub fn verify(names: &[String]) -> ExitCode {
     }
     let seconds = started.elapsed().as_secs_f64();
     if problems.is_empty() {
-        println!("\n{GREEN}{} exercises verified{GREEN:#} in {seconds:.0} s", chosen.len());
+        let count = match chosen.len() {
+            1 => "1 exercise".to_string(),
+            many => format!("{many} exercises"),
+        };
+        println!("\n{GREEN}{count} verified{GREEN:#} in {seconds:.0} s");
         ExitCode::SUCCESS
     } else {
         for problem in &problems {

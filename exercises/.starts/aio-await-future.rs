@@ -10,12 +10,10 @@ async fn save(note: &str) {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
-    // TODO: the output lacks both "saved" lines. The compiler warns here;
-    // read the warning. What must happen to a future for it to run?
-    #[allow(unused_must_use)]
-    {
-        save("groceries");
-        save("homework");
-    }
+    // TODO: the output lacks both "saved" lines, and the compiler warns
+    // about these two lines: read the warning. What must happen to a future
+    // for it to run?
+    save("groceries");
+    save("homework");
     println!("all saved");
 }
