@@ -20,12 +20,21 @@ pub enum Kind {
 }
 
 impl Kind {
-    /// A word for the listing.
+    /// A word for the listing, in English.
     pub fn label(self) -> &'static str {
         match self {
             Kind::Compile => "compile",
             Kind::Test => "test",
             Kind::Output => "output",
+        }
+    }
+
+    /// A word for the listing, in Russian.
+    pub fn label_ru(self) -> &'static str {
+        match self {
+            Kind::Compile => "сборка",
+            Kind::Test => "тест",
+            Kind::Output => "вывод",
         }
     }
 }
@@ -39,8 +48,12 @@ pub struct Exercise {
     pub lesson: &'static str,
     /// The heading (without `#`) of the section of `docs/en/<lesson>.md` it practises.
     pub section: &'static str,
+    /// The same section's heading in `docs/ru/<lesson>.md`.
+    pub section_ru: &'static str,
     /// The concept, in one line (English).
     pub concept: &'static str,
+    /// The concept, in one line (Russian).
+    pub concept_ru: &'static str,
     /// How it fails as given.
     pub kind: Kind,
     /// The file the learner edits, relative to the exercise's folder.
@@ -54,9 +67,14 @@ pub struct Exercise {
 }
 
 impl Exercise {
-    /// The chapter it belongs to, relative to the repository's root.
+    /// The chapter it belongs to, in English, relative to the repository's root.
     pub fn chapter(&self) -> String {
-        format!("docs/en/{}.md", self.lesson)
+        self.chapter_in("en")
+    }
+
+    /// The chapter it belongs to in the book of `language` (`en`, `ru`).
+    pub fn chapter_in(&self, language: &str) -> String {
+        format!("docs/{language}/{}.md", self.lesson)
     }
 
     /// Its folder, relative to the exercises' root.
@@ -94,7 +112,9 @@ pub const EXERCISES: &[Exercise] = &[
         name: "mp-send-result",
         lesson: "multiprocess",
         section: "2. `square`: a result comes back only if the child sends it",
+        section_ru: "2. `square`: результат возвращается, только если его отправить",
         concept: "a child's memory is its own: send the result back through its stdout",
+        concept_ru: "память потомка принадлежит только ему: верните результат через его stdout",
         kind: Kind::Output,
         file: MAIN,
         in_class: true,
@@ -107,7 +127,9 @@ pub const EXERCISES: &[Exercise] = &[
         name: "mp-exit-status",
         lesson: "multiprocess",
         section: "1. `continents`: four child processes",
+        section_ru: "1. `continents`: четыре дочерних процесса",
         concept: "waiting for a child gives its exit status: a failed child fails the parent",
+        concept_ru: "ожидание потомка даёт его код завершения: упавший потомок — ошибка родителя",
         kind: Kind::Output,
         file: MAIN,
         in_class: false,
@@ -122,7 +144,9 @@ pub const EXERCISES: &[Exercise] = &[
         name: "mp-cpu-count",
         lesson: "multiprocess",
         section: "3. `cpu-count`: how many processes can run in parallel",
+        section_ru: "3. `cpu-count`: сколько процессов могут выполняться параллельно",
         concept: "the CPU count may be unknown: the type says so, and the program falls back",
+        concept_ru: "число ядер может быть неизвестно: это видно по типу, и у программы есть запасной вариант",
         kind: Kind::Compile,
         file: MAIN,
         in_class: true,
@@ -135,7 +159,9 @@ pub const EXERCISES: &[Exercise] = &[
         name: "th-fetch-add",
         lesson: "threading",
         section: "3. `race`: a shared counter",
+        section_ru: "3. `race`: общий счётчик",
         concept: "a load and a store lose updates; `fetch_add` is one indivisible step",
+        concept_ru: "чтение и запись по отдельности теряют обновления; `fetch_add` — один неделимый шаг",
         kind: Kind::Test,
         file: LIB,
         in_class: true,
@@ -148,7 +174,9 @@ pub const EXERCISES: &[Exercise] = &[
         name: "th-lock-order",
         lesson: "threading",
         section: "4. `deadlock`: two locks, opposite orders",
+        section_ru: "4. `deadlock`: две блокировки в противоположном порядке",
         concept: "one global lock order makes a deadlock impossible",
+        concept_ru: "единый порядок захвата блокировок исключает взаимоблокировку",
         kind: Kind::Test,
         file: LIB,
         in_class: true,
@@ -161,7 +189,9 @@ pub const EXERCISES: &[Exercise] = &[
         name: "th-rc-send",
         lesson: "threading",
         section: "3. `race`: a shared counter",
+        section_ru: "3. `race`: общий счётчик",
         concept: "`Rc` is not `Send`; `Arc` shares ownership across threads",
+        concept_ru: "`Rc` не `Send`; владение между потоками делит `Arc`",
         kind: Kind::Compile,
         file: LIB,
         in_class: true,
@@ -174,7 +204,9 @@ pub const EXERCISES: &[Exercise] = &[
         name: "th-scope-borrow",
         lesson: "threading",
         section: "`thread::scope`: threads that borrow",
+        section_ru: "`thread::scope`: потоки, которые заимствуют",
         concept: "scoped threads end before the scope does, so they may borrow",
+        concept_ru: "потоки области заканчиваются раньше неё, поэтому им можно заимствовать",
         kind: Kind::Compile,
         file: LIB,
         in_class: false,
@@ -187,7 +219,9 @@ pub const EXERCISES: &[Exercise] = &[
         name: "co-countdown",
         lesson: "coroutine",
         section: "2. `generator`: a function that pauses and keeps its locals",
+        section_ru: "2. `generator`: функция, которая останавливается и сохраняет локальные переменные",
         concept: "a generator's saved locals are a struct's fields",
+        concept_ru: "сохранённые локальные переменные генератора — это поля структуры",
         kind: Kind::Test,
         file: LIB,
         in_class: true,
@@ -200,7 +234,9 @@ pub const EXERCISES: &[Exercise] = &[
         name: "co-pending-three",
         lesson: "coroutine",
         section: "3. `hand-polled`: a future, polled by hand",
+        section_ru: "3. `hand-polled`: футура, которую опрашивают вручную",
         concept: "a future by hand: `Pending` is a promise to wake",
+        concept_ru: "футура вручную: `Pending` — это обещание разбудить",
         kind: Kind::Test,
         file: LIB,
         in_class: true,
@@ -213,7 +249,9 @@ pub const EXERCISES: &[Exercise] = &[
         name: "co-timer-loop",
         lesson: "coroutine",
         section: "4. `event-loop`: an event loop from scratch",
+        section_ru: "4. `event-loop`: цикл событий с нуля",
         concept: "an event loop with timers: jump to the earliest deadline, wake what is due",
+        concept_ru: "таймеры в цикле событий: перейти к ближайшему сроку и разбудить тех, чей срок настал",
         kind: Kind::Test,
         file: LIB,
         in_class: false,
@@ -228,7 +266,9 @@ pub const EXERCISES: &[Exercise] = &[
         name: "aio-blocking-sleep",
         lesson: "async-io",
         section: "The mistake: a blocking call inside async code",
+        section_ru: "Ошибка: блокирующий вызов внутри асинхронного кода",
         concept: "a blocking sleep stalls every task on the thread; an async sleep yields",
+        concept_ru: "блокирующий сон останавливает все задачи потока; асинхронный уступает поток",
         kind: Kind::Test,
         file: LIB,
         in_class: true,
@@ -239,7 +279,9 @@ pub const EXERCISES: &[Exercise] = &[
         name: "aio-chain-join",
         lesson: "async-io",
         section: "3. `chain`: in order inside, side by side outside",
+        section_ru: "3. `chain`: по порядку внутри, бок о бок снаружи",
         concept: "start the chains first, then await them: they run concurrently",
+        concept_ru: "сначала запустить цепочки, потом ждать: тогда они идут одновременно",
         kind: Kind::Test,
         file: LIB,
         in_class: true,
@@ -252,7 +294,9 @@ pub const EXERCISES: &[Exercise] = &[
         name: "aio-await-future",
         lesson: "async-io",
         section: "4. `read-file`: a future does nothing until awaited",
+        section_ru: "4. `read-file`: футура ничего не делает, пока её не дождутся",
         concept: "calling an async fn builds a future; only `.await` runs it",
+        concept_ru: "вызов async-функции лишь создаёт футуру; выполняет её только `.await`",
         kind: Kind::Output,
         file: MAIN,
         in_class: true,
@@ -265,7 +309,9 @@ pub const EXERCISES: &[Exercise] = &[
         name: "aio-spawn-static",
         lesson: "async-io",
         section: "N counters as tasks",
+        section_ru: "N счётчиков как задачи",
         concept: "a spawned task may outlive its caller: it owns its data (`'static`)",
+        concept_ru: "запущенная задача может пережить вызывающего: данные должны быть её собственными (`'static`)",
         kind: Kind::Compile,
         file: LIB,
         in_class: false,
@@ -278,7 +324,9 @@ pub const EXERCISES: &[Exercise] = &[
         name: "q-bounded",
         lesson: "queue",
         section: "Back-pressure: `--capacity`",
+        section_ru: "Обратное давление: `--capacity`",
         concept: "a bounded queue makes a fast producer wait (back-pressure)",
+        concept_ru: "ограниченная очередь заставляет быстрого производителя ждать",
         kind: Kind::Test,
         file: LIB,
         in_class: true,
@@ -291,7 +339,9 @@ pub const EXERCISES: &[Exercise] = &[
         name: "q-close",
         lesson: "queue",
         section: "Shutdown: closing the queue",
+        section_ru: "Завершение: закрыть очередь",
         concept: "a queue closes when its last sender is dropped",
+        concept_ru: "очередь закрывается, когда уничтожен последний отправитель",
         kind: Kind::Test,
         file: LIB,
         in_class: true,
@@ -304,7 +354,9 @@ pub const EXERCISES: &[Exercise] = &[
         name: "q-shared-receiver",
         lesson: "queue",
         section: "2. `threads`: the same program on OS threads",
+        section_ru: "2. `threads`: та же программа на потоках ОС",
         concept: "std's channel has one receiver: share it behind `Arc<Mutex<…>>`",
+        concept_ru: "у канала std один получатель: делите его через `Arc<Mutex<…>>`",
         kind: Kind::Compile,
         file: LIB,
         in_class: false,
@@ -319,7 +371,9 @@ pub const EXERCISES: &[Exercise] = &[
         name: "pool-job-send",
         lesson: "pool",
         section: "3. What a pool is",
+        section_ru: "3. Что такое пул",
         concept: "a pool's job crosses threads: `Box<dyn FnOnce() + Send + 'static>`",
+        concept_ru: "задание пула переходит в другой поток: `Box<dyn FnOnce() + Send + 'static>`",
         kind: Kind::Compile,
         file: LIB,
         in_class: true,
@@ -330,7 +384,9 @@ pub const EXERCISES: &[Exercise] = &[
         name: "pool-chunked-map",
         lesson: "pool",
         section: "4. `map`: a few large tasks instead of many small ones",
+        section_ru: "4. `map`: несколько больших задач вместо множества маленьких",
         concept: "per-row `apply` becomes chunked `map`: one task per worker",
+        concept_ru: "`apply` по строке превращается в `map` кусками: по задаче на воркера",
         kind: Kind::Test,
         file: LIB,
         in_class: false,
@@ -344,7 +400,9 @@ pub const EXERCISES: &[Exercise] = &[
         name: "pool-by-index",
         lesson: "pool",
         section: "6. `apply-async`: results out of order, placed by index",
+        section_ru: "6. `apply-async`: результаты вразнобой, по местам по индексу",
         concept: "results arrive in completion order: place each by its index",
+        concept_ru: "результаты приходят в порядке готовности: ставьте каждый на место по индексу",
         kind: Kind::Test,
         file: LIB,
         in_class: true,
@@ -357,7 +415,9 @@ pub const EXERCISES: &[Exercise] = &[
         name: "dist-job-data",
         lesson: "distributed",
         section: "Bad payloads, bad flags",
+        section_ru: "Плохие строки в очереди, плохие флаги",
         concept: "a job is data from outside: parse it, and refuse garbage with a reason",
+        concept_ru: "задание — данные извне: разберите их, а мусор отклоните с объяснением",
         kind: Kind::Test,
         file: LIB,
         in_class: true,
@@ -370,7 +430,9 @@ pub const EXERCISES: &[Exercise] = &[
         name: "dist-reliable-take",
         lesson: "distributed",
         section: "A killed worker's job is lost",
+        section_ru: "Задание убитого воркера теряется",
         concept: "take a job by moving it to a `processing` list, not by popping it",
+        concept_ru: "брать задание переносом в список `processing`, а не извлечением",
         kind: Kind::Test,
         file: LIB,
         in_class: true,
@@ -381,7 +443,9 @@ pub const EXERCISES: &[Exercise] = &[
         name: "dist-idempotent",
         lesson: "distributed",
         section: "A job ends once",
+        section_ru: "Задание кончается один раз",
         concept: "a job delivered twice must count once: mark it done with SET NX",
+        concept_ru: "задание, доставленное дважды, учитывается один раз: отметка через SET NX",
         kind: Kind::Test,
         file: LIB,
         in_class: false,
@@ -394,7 +458,9 @@ pub const EXERCISES: &[Exercise] = &[
         name: "dist-select-cancel",
         lesson: "distributed",
         section: "Ctrl-C, once and twice",
+        section_ru: "Ctrl-C, один раз и два",
         concept: "cancel a slow job with `select!`, and put the job back so nothing is lost",
+        concept_ru: "отменить медленное задание через `select!` и вернуть его в очередь, чтобы ничего не потерять",
         kind: Kind::Test,
         file: LIB,
         in_class: false,

@@ -45,6 +45,14 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// The book's folder: `docs/<code>/`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Ru => "ru",
+        }
+    }
+
     /// `--lang` when given; otherwise Russian when `LANG` starts with `ru`
     /// (`ru_RU.UTF-8`), as a Russian-speaking learner's terminal says.
     pub fn resolve(flag: Option<Lang>) -> Lang {
@@ -285,7 +293,7 @@ pub fn list(lang: Lang) -> ExitCode {
         if exercises.is_empty() {
             continue;
         }
-        println!("{BOLD}{}{BOLD:#} {DIM}docs/en/{}.md{DIM:#}", lesson.name, lesson.name);
+        println!("{BOLD}{}{BOLD:#} {DIM}docs/{}/{}.md{DIM:#}", lesson.name, lang.code(), lesson.name);
         for exercise in exercises {
             let state = progress.state(exercise.name);
             passed += usize::from(state == State::Passed);
@@ -293,13 +301,13 @@ pub fn list(lang: Lang) -> ExitCode {
             let when = if exercise.in_class {
                 lang.pick("class", "в классе")
             } else {
-                lang.pick("homework", "дома")
+                lang.pick("homework", "домашнее")
             };
             println!(
                 "  {style}{label:<12}{style:#} {BOLD}{:<19}{BOLD:#} {DIM}{:<8} {when:<9}{DIM:#} {}",
                 exercise.name,
-                exercise.kind.label(),
-                exercise.concept
+                lang.pick(exercise.kind.label(), exercise.kind.label_ru()),
+                lang.pick(exercise.concept, exercise.concept_ru)
             );
         }
         println!();
@@ -327,9 +335,9 @@ pub fn check(name: &str, lang: Lang) -> ExitCode {
     println!(
         "{BOLD}{}{BOLD:#}: {} {DIM}({} § {}){DIM:#}",
         exercise.name,
-        exercise.concept,
-        exercise.chapter(),
-        exercise.section
+        lang.pick(exercise.concept, exercise.concept_ru),
+        exercise.chapter_in(lang.code()),
+        lang.pick(exercise.section, exercise.section_ru)
     );
     println!("{DIM}{} {}…{DIM:#}", lang.pick("building and checking", "сборка и проверка"), shown(&file));
     let output = match run_check(&root, exercise, "dev", None) {
@@ -381,7 +389,11 @@ pub fn hint(name: &str, lang: Lang) -> ExitCode {
     match find(name) {
         Ok(exercise) => {
             println!("{YELLOW}{}{YELLOW:#}: {}", exercise.name, hint_of(exercise, lang));
-            println!("{DIM}{} § {}{DIM:#}", exercise.chapter(), exercise.section);
+            println!(
+                "{DIM}{} § {}{DIM:#}",
+                exercise.chapter_in(lang.code()),
+                lang.pick(exercise.section, exercise.section_ru)
+            );
             ExitCode::SUCCESS
         }
         Err(code) => code,

@@ -114,15 +114,17 @@ fn at_least_24_exercises_three_per_lesson_each_tied_to_a_real_section() {
         assert!(count >= 3, "{} has {count} exercises", lesson.name);
     }
     for exercise in EXERCISES {
-        let chapter = read(&repository().join(exercise.chapter()));
-        assert!(
-            chapter.lines().any(|line| line.trim_start_matches('#').trim() == exercise.section
-                && line.starts_with("##")),
-            "{}: {} has no section headed {:?}",
-            exercise.name,
-            exercise.chapter(),
-            exercise.section
-        );
+        for (language, section) in [("en", exercise.section), ("ru", exercise.section_ru)] {
+            let chapter = read(&repository().join(exercise.chapter_in(language)));
+            assert!(
+                chapter
+                    .lines()
+                    .any(|line| line.starts_with("##") && line.trim_start_matches('#').trim() == section),
+                "{}: {} has no section headed {section:?}",
+                exercise.name,
+                exercise.chapter_in(language),
+            );
+        }
         let names = EXERCISES.iter().filter(|other| other.name == exercise.name).count();
         assert_eq!(names, 1, "{} is listed twice", exercise.name);
     }
