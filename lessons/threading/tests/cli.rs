@@ -25,7 +25,7 @@ fn stdout_of(command: &mut Command) -> String {
     success_stdout(command.output().unwrap())
 }
 
-const EXAMPLES: [&str; 6] = ["square-cube", "thread-info", "race", "deadlock", "kitchen", "cpu"];
+const EXAMPLES: [&str; 7] = ["square-cube", "thread-info", "race", "deadlock", "kitchen", "cpu", "send-sync"];
 
 #[test]
 fn help_lists_exactly_the_examples_of_the_course() {

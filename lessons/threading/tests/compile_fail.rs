@@ -92,5 +92,5 @@ fn each_compile_fail_block_fails_with_its_error_code_and_its_twin_compiles() {
             checked += 1;
         }
     }
-    assert_eq!(checked, 2, "race (E0499) and thread_info (E0373)");
+    assert_eq!(checked, 3, "race (E0499), thread_info (E0373) and send_sync (E0277)");
 }
