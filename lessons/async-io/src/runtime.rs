@@ -56,8 +56,9 @@ pub async fn task(work: Duration) -> String {
 
 /// Spawns `tasks` tasks on the runtime we are in and waits for them all.
 pub async fn spawn_all(tasks: usize, work: Duration) -> Result<Vec<String>, Failure> {
-    let handles: Vec<_> =
-        (0..tasks).map(|row| tokio::spawn(task(work).instrument(span(row, format!("task {}", row + 1))))).collect();
+    let handles: Vec<_> = (0..tasks)
+        .map(|row| tokio::spawn(task(work).instrument(span(row, format!("task {}", row + 1)))))
+        .collect();
     let mut threads = Vec::new();
     for handle in handles {
         threads.push(handle.await?);
@@ -200,7 +201,10 @@ pub fn run(args: &Args) -> ExitCode {
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |cores| cores.get()));
     shared::run_blocking(Options::new().timeline(args.timeline), || {
         report("current-thread runtime (the lessons' runtime)", || on_current_thread(tasks, WORK))?;
-        let title = format!("multi-threaded runtime, {} (#[tokio::main])", plural(workers as u64, "worker", "workers"));
+        let title = format!(
+            "multi-threaded runtime, {} (#[tokio::main])",
+            plural(workers as u64, "worker", "workers")
+        );
         report(&title, || on_worker_threads(workers, tasks, WORK))?;
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(workers)
@@ -208,7 +212,9 @@ pub fn run(args: &Args) -> ExitCode {
             .build()
             .map_err(cannot_build)?;
         let [moved, arc, rc] = runtime.block_on(fixes())?;
-        println!("tokio::spawn wants Send + 'static; an Rc held across .await is refused (E0277). The fixes:");
+        println!(
+            "tokio::spawn wants Send + 'static; an Rc held across .await is refused (E0277). The fixes:"
+        );
         println!("  move owned data in:        {moved}");
         println!("  share with an Arc:         {arc}");
         println!("  spawn_local on a LocalSet: {rc}");

@@ -598,3 +598,92 @@ mod ctrl_c {
         writer.join().unwrap();
     }
 }
+
+#[test]
+fn runtime_runs_tasks_on_one_thread_then_on_the_workers() {
+    let stdout = stdout_of(async_io().args(["runtime", "--tasks", "4", "--workers", "2"]));
+    let (current, multi) = stdout.split_once("multi-threaded runtime, 2 workers").unwrap();
+    assert_eq!(current.matches("ran on main").count(), 4, "{stdout}");
+    assert!(current.contains("on 1 thread\n"), "{stdout}");
+    assert_eq!(multi.matches("ran on worker ").count(), 4, "{stdout}");
+    assert!(!multi.contains("ran on main"), "{stdout}");
+    assert!(stdout.contains("spawn_local on a LocalSet: Ada, Grace"), "{stdout}");
+    async_io().args(["runtime", "--instant"]).assert().code(2);
+}
+
+#[test]
+fn select_cancels_the_slow_task_and_the_safe_loop_keeps_every_line() {
+    let stdout = stdout_of(async_io().args(["select", "--instant"]));
+    assert!(stdout.starts_with("slow(): dropped at its .await"), "{stdout}");
+    assert!(stdout.contains("timed out after 1.00 s of virtual time"), "{stdout}");
+    assert!(!stdout.contains("slow(): finished"), "{stdout}");
+    assert!(stdout.contains(r#"lines read: ["lo", "ld"]"#), "{stdout}");
+    assert!(stdout.contains(r#"lines read: ["hello", "world"]"#), "{stdout}");
+    // Each writer's two lines stay together under the tokio Mutex.
+    let log: Vec<&str> = stdout.lines().filter(|line| line.starts_with("  writer ")).collect();
+    assert_eq!(log.len(), 6, "{stdout}");
+    for pair in log.chunks(2) {
+        let who = pair[0].strip_suffix(": begins").unwrap();
+        assert_eq!(pair[1], format!("{who}: ends"));
+    }
+}
+
+#[test]
+fn chat_demo_relays_refuses_garbage_and_announces_the_vanished_client() {
+    let stdout = stdout_of(async_io().args(["chat", "--demo"]));
+    for line in [
+        "  bob hears: guest1: hello, bob",
+        "  ada hears: guest2: hi ada",
+        "  bob hears: * not sent: a line may have at most 1024 bytes",
+        "  bob hears: * not sent: that line was not UTF-8 text",
+        "  ada hears: * guest2 left",
+    ] {
+        assert!(stdout.contains(line), "{line:?} missing:\n{stdout}");
+    }
+    async_io().args(["chat", "--instant"]).assert().code(2);
+}
+
+#[test]
+fn chat_server_and_client_processes_talk_over_loopback() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::{Command as Process, Stdio};
+
+    let binary = assert_cmd::cargo::cargo_bin("async-io");
+    let mut server = Process::new(&binary)
+        .args(["chat", "--bind", "127.0.0.1:0", "--color", "never"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut server_out = BufReader::new(server.stdout.take().unwrap());
+    let mut first = String::new();
+    server_out.read_line(&mut first).unwrap();
+    let address = first.split_whitespace().nth(2).unwrap().trim_end_matches(';').to_string();
+    assert!(address.starts_with("127.0.0.1:"), "{first}");
+
+    // A plain socket says a line; the client process, which joined first, prints it.
+    let mut client = Process::new(&binary)
+        .args(["chat", "--connect", &address, "--color", "never"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut client_out = BufReader::new(client.stdout.take().unwrap());
+    let mut welcome = String::new();
+    client_out.read_line(&mut welcome).unwrap();
+    assert_eq!(welcome, "* welcome, you are guest1\n");
+    let mut other = std::net::TcpStream::connect(&address).unwrap();
+    other.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+    other.write_all(b"hello from a socket\n").unwrap();
+    let mut heard = Vec::new();
+    for _ in 0..2 {
+        let mut line = String::new();
+        client_out.read_line(&mut line).unwrap();
+        heard.push(line);
+    }
+    assert_eq!(heard, ["* guest2 joined\n", "guest2: hello from a socket\n"]);
+    // The end of the client's input ends the client cleanly.
+    drop(client.stdin.take());
+    assert!(client.wait().unwrap().success());
+    server.kill().unwrap();
+    server.wait().unwrap();
+}

@@ -103,14 +103,34 @@ macro_rules! is {
 /// (`Send`) and be shared by threads (`Sync`).
 pub fn markers() -> Vec<(&'static str, bool, bool, &'static str)> {
     vec![
-        ("Vec<String>", is!(Send, Vec<String>), is!(Sync, Vec<String>), "owned data: moved, or shared read-only"),
-        ("Rc<Vec<String>>", is!(Send, Rc<Vec<String>>), is!(Sync, Rc<Vec<String>>), "its count is a plain integer"),
+        (
+            "Vec<String>",
+            is!(Send, Vec<String>),
+            is!(Sync, Vec<String>),
+            "owned data: moved, or shared read-only",
+        ),
+        (
+            "Rc<Vec<String>>",
+            is!(Send, Rc<Vec<String>>),
+            is!(Sync, Rc<Vec<String>>),
+            "its count is a plain integer",
+        ),
         ("Arc<Vec<String>>", is!(Send, Arc<Vec<String>>), is!(Sync, Arc<Vec<String>>), "its count is atomic"),
         ("Cell<u64>", is!(Send, Cell<u64>), is!(Sync, Cell<u64>), "changes through &: one thread at a time"),
         ("RefCell<u64>", is!(Send, RefCell<u64>), is!(Sync, RefCell<u64>), "its borrow flag is not atomic"),
         ("Mutex<u64>", is!(Send, Mutex<u64>), is!(Sync, Mutex<u64>), "the lock makes &Mutex safe to share"),
-        ("Arc<Mutex<u64>>", is!(Send, Arc<Mutex<u64>>), is!(Sync, Arc<Mutex<u64>>), "shared, and changed under the lock"),
-        ("Arc<RefCell<u64>>", is!(Send, Arc<RefCell<u64>>), is!(Sync, Arc<RefCell<u64>>), "Arc<T> is Send only if T is Sync"),
+        (
+            "Arc<Mutex<u64>>",
+            is!(Send, Arc<Mutex<u64>>),
+            is!(Sync, Arc<Mutex<u64>>),
+            "shared, and changed under the lock",
+        ),
+        (
+            "Arc<RefCell<u64>>",
+            is!(Send, Arc<RefCell<u64>>),
+            is!(Sync, Arc<RefCell<u64>>),
+            "Arc<T> is Send only if T is Sync",
+        ),
     ]
 }
 // ANCHOR_END: probe
