@@ -89,7 +89,7 @@ pub fn on_worker_threads(workers: usize, tasks: usize, work: Duration) -> Result
 /// The three ways to satisfy `Send + 'static`; each returns what its task saw.
 pub async fn fixes() -> Result<[String; 3], Failure> {
     // 1. Move owned data in: the task owns its copy, nothing is borrowed.
-    let guests = vec!["Ada".to_string(), "Grace".to_string()];
+    let guests = ["Ada".to_string(), "Grace".to_string()];
     let moved = tokio::spawn(async move {
         tokio::task::yield_now().await;
         guests.join(", ")
