@@ -1,4 +1,5 @@
 // ANCHOR: rc_across_await
+// error: future cannot be sent between threads safely
 use std::rc::Rc;
 
 #[tokio::main(flavor = "current_thread")]

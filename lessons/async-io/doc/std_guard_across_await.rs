@@ -1,4 +1,5 @@
 // ANCHOR: std_guard_across_await
+// error: future cannot be sent between threads safely
 use std::sync::{Arc, Mutex};
 
 #[tokio::main(flavor = "current_thread")]

@@ -18,10 +18,10 @@
 //! outlive the function that spawned it, so it may not borrow that
 //! function's locals: it must be `'static`. `tokio::spawn` asks for both on
 //! either runtime (it cannot know which one it will land on). An `Rc` held
-//! across an `.await` is refused with error E0277, "future cannot be sent
-//! between threads safely":
+//! across an `.await` is refused with "future cannot be sent between
+//! threads safely" (an error rustc gives no number):
 //!
-//! ```compile_fail,E0277
+//! ```compile_fail
 #![doc = include_str!("../doc/rc_across_await.rs")]
 //! ```
 //!
@@ -29,6 +29,18 @@
 //!
 //! ```
 #![doc = include_str!("../doc/arc_across_await.rs")]
+//! ```
+//!
+//! A task that borrows a local of the function that spawns it is refused
+//! with E0373, "async block may outlive the current function"; `async
+//! move` moves the local in, and compiles:
+//!
+//! ```compile_fail,E0373
+#![doc = include_str!("../doc/borrowed_local.rs")]
+//! ```
+//!
+//! ```
+#![doc = include_str!("../doc/moved_local.rs")]
 //! ```
 //!
 //! [`fixes`] shows the three ways out: move owned data in, share with an
@@ -212,9 +224,7 @@ pub fn run(args: &Args) -> ExitCode {
             .build()
             .map_err(cannot_build)?;
         let [moved, arc, rc] = runtime.block_on(fixes())?;
-        println!(
-            "tokio::spawn wants Send + 'static; an Rc held across .await is refused (E0277). The fixes:"
-        );
+        println!("tokio::spawn wants Send + 'static; an Rc held across .await is refused. The fixes:");
         println!("  move owned data in:        {moved}");
         println!("  share with an Arc:         {arc}");
         println!("  spawn_local on a LocalSet: {rc}");

@@ -20,11 +20,12 @@
 //!
 //! A `std::sync::MutexGuard` is not `Send` (it must be unlocked by the thread
 //! that locked it), so a task that holds one across an `.await` cannot be
-//! spawned: error E0277 again, and clippy's `await_holding_lock` warns even
-//! where it compiles. Worse, on one thread, a second task that locks it
+//! spawned ("future cannot be sent between threads safely", as in
+//! `runtime`), and clippy's `await_holding_lock` warns even where it
+//! compiles. Worse, on one thread, a second task that locks it
 //! blocks the thread the first one needs to get back and unlock: a deadlock.
 //!
-//! ```compile_fail,E0277
+//! ```compile_fail
 #![doc = include_str!("../doc/std_guard_across_await.rs")]
 //! ```
 //!
