@@ -1,6 +1,7 @@
 //! The real `async-io` binary, run as a learner runs it.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use assert_cmd::Command;
 use predicates::prelude::*;
@@ -643,47 +644,69 @@ fn chat_demo_relays_refuses_garbage_and_announces_the_vanished_client() {
     async_io().args(["chat", "--instant"]).assert().code(2);
 }
 
+/// A child process killed when dropped, and its stdout read on a thread of
+/// its own, so that every wait for a line is bounded.
+struct Running {
+    child: std::process::Child,
+    lines: std::sync::mpsc::Receiver<String>,
+}
+
+impl Running {
+    fn start(args: &[&str], stdin: bool) -> Running {
+        use std::io::BufRead;
+        use std::process::Stdio;
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("async-io"))
+            .args(args)
+            .args(["--color", "never"])
+            .stdin(if stdin { Stdio::piped() } else { Stdio::null() })
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+        let (sender, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in stdout.lines().map_while(Result::ok) {
+                if sender.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Running { child, lines }
+    }
+
+    fn next_line(&self) -> String {
+        self.lines.recv_timeout(Duration::from_secs(20)).expect("a line within 20 s")
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 #[test]
 fn chat_server_and_client_processes_talk_over_loopback() {
     use std::io::{BufRead, BufReader, Write};
-    use std::process::{Command as Process, Stdio};
 
-    let binary = assert_cmd::cargo::cargo_bin("async-io");
-    let mut server = Process::new(&binary)
-        .args(["chat", "--bind", "127.0.0.1:0", "--color", "never"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut server_out = BufReader::new(server.stdout.take().unwrap());
-    let mut first = String::new();
-    server_out.read_line(&mut first).unwrap();
+    let server = Running::start(&["chat", "--bind", "127.0.0.1:0"], false);
+    let first = server.next_line();
     let address = first.split_whitespace().nth(2).unwrap().trim_end_matches(';').to_string();
     assert!(address.starts_with("127.0.0.1:"), "{first}");
 
     // A plain socket says a line; the client process, which joined first, prints it.
-    let mut client = Process::new(&binary)
-        .args(["chat", "--connect", &address, "--color", "never"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut client_out = BufReader::new(client.stdout.take().unwrap());
-    let mut welcome = String::new();
-    client_out.read_line(&mut welcome).unwrap();
-    assert_eq!(welcome, "* welcome, you are guest1\n");
+    let mut client = Running::start(&["chat", "--connect", &address], true);
+    assert_eq!(client.next_line(), "* welcome, you are guest1");
     let mut other = std::net::TcpStream::connect(&address).unwrap();
-    other.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+    other.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    let mut welcome = String::new();
+    BufReader::new(&other).read_line(&mut welcome).unwrap();
+    assert_eq!(welcome, "* welcome, you are guest2\n");
     other.write_all(b"hello from a socket\n").unwrap();
-    let mut heard = Vec::new();
-    for _ in 0..2 {
-        let mut line = String::new();
-        client_out.read_line(&mut line).unwrap();
-        heard.push(line);
-    }
-    assert_eq!(heard, ["* guest2 joined\n", "guest2: hello from a socket\n"]);
+    assert_eq!(client.next_line(), "* guest2 joined");
+    assert_eq!(client.next_line(), "guest2: hello from a socket");
     // The end of the client's input ends the client cleanly.
-    drop(client.stdin.take());
-    assert!(client.wait().unwrap().success());
-    server.kill().unwrap();
-    server.wait().unwrap();
+    drop(client.child.stdin.take());
+    assert!(client.child.wait().unwrap().success());
 }
