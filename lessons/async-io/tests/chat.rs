@@ -105,3 +105,47 @@ async fn garbage_huge_lines_and_vanishing_clients_do_not_stop_the_server() {
     assert_eq!(two.hears().await, "guest1: still here");
     assert_eq!(four.hears().await, "guest1: still here");
 }
+
+#[tokio::test]
+async fn a_client_that_does_not_read_misses_lines_and_holds_nobody_up() {
+    use async_io::chat::ROOM_BACKLOG;
+
+    let address = server().await;
+    let mut one = join(address, "guest1", &mut []).await;
+    let mut two = join(address, "guest2", &mut [&mut one]).await;
+    let mut three = join(address, "guest3", &mut [&mut one, &mut two]).await;
+
+    // Far more than the socket buffers and the room's backlog hold for
+    // guest3, who reads nothing until the end.
+    const LINES: usize = 20_000;
+    // guest1 says them in batches smaller than the backlog, and guest2 reads
+    // each batch before the next: guest2 keeps up, guest3 does not.
+    const BATCH: usize = 100;
+    let line = format!("{}\n", "x".repeat(1000));
+    for _ in 0..LINES / BATCH {
+        one.says(line.repeat(BATCH).as_bytes()).await;
+        for _ in 0..BATCH {
+            assert!(two.hears().await.starts_with("guest1: xxx"));
+        }
+    }
+    // guest2 got every line while guest3 was stuck: the room was not held up.
+    one.says(b"last\n").await;
+    assert_eq!(two.hears().await, "guest1: last");
+
+    // guest3 is told what it missed, then gets the rest.
+    let mut heard = 0;
+    let mut missed = None;
+    loop {
+        let line = three.hears().await;
+        if line == "guest1: last" {
+            break;
+        }
+        match line.strip_prefix("* you missed ") {
+            Some(rest) => missed = Some(rest.split_whitespace().next().unwrap().parse::<usize>().unwrap()),
+            None => heard += 1,
+        }
+    }
+    let missed = missed.expect("guest3 was told it missed lines");
+    assert_eq!(heard + missed, LINES, "every line either heard or counted as missed");
+    assert!(missed > ROOM_BACKLOG, "missed {missed}");
+}
