@@ -212,11 +212,9 @@ pub fn run(args: &Args) -> ExitCode {
         .map(usize::from)
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |cores| cores.get()));
     shared::run_blocking(Options::new().timeline(args.timeline), || {
-        report("current-thread runtime (the lessons' runtime)", || on_current_thread(tasks, WORK))?;
-        let title = format!(
-            "multi-threaded runtime, {} (#[tokio::main])",
-            plural(workers as u64, "worker", "workers")
-        );
+        report("the lessons' runtime: current-thread", || on_current_thread(tasks, WORK))?;
+        let title =
+            format!("#[tokio::main]: multi-threaded, {}", plural(workers as u64, "worker", "workers"));
         report(&title, || on_worker_threads(workers, tasks, WORK))?;
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(workers)

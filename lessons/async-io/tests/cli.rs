@@ -603,7 +603,7 @@ mod ctrl_c {
 #[test]
 fn runtime_runs_tasks_on_one_thread_then_on_the_workers() {
     let stdout = stdout_of(async_io().args(["runtime", "--tasks", "4", "--workers", "2"]));
-    let (current, multi) = stdout.split_once("multi-threaded runtime, 2 workers").unwrap();
+    let (current, multi) = stdout.split_once("#[tokio::main]: multi-threaded, 2 workers").unwrap();
     assert_eq!(current.matches("ran on main").count(), 4, "{stdout}");
     assert!(current.contains("on 1 thread\n"), "{stdout}");
     assert_eq!(multi.matches("ran on worker ").count(), 4, "{stdout}");
