@@ -109,6 +109,11 @@ pub const LESSONS: &[Lesson] = &[
                 "counting primes on 1 thread and on N: the speed-up, measured",
                 "004 \"Multi Threading\" (several cores)",
             ),
+            example(
+                "send-sync",
+                "why an Rc cannot cross to another thread and an Arc can: Send and Sync",
+                "beyond the seeds (the races of 004 \"Multi Threading\")",
+            ),
         ],
     },
     Lesson {
@@ -172,6 +177,21 @@ pub const LESSONS: &[Lesson] = &[
                 "chess",
                 "Judit Polgár's exhibition: 12 h one game at a time, 1:00:55 table to table",
                 "004 \"Multi Processing\" (the chess exhibition)",
+            ),
+            example(
+                "runtime",
+                "the same tasks on one thread and on a thread per core; why spawn wants Send + 'static",
+                "beyond the seeds",
+            ),
+            example(
+                "select",
+                "select!: a timeout cancels by dropping; what is lost; which mutex to hold across .await",
+                "beyond the seeds",
+            ),
+            example(
+                "chat",
+                "a chat server on real sockets, a task per client, a broadcast channel; --connect",
+                "beyond the seeds",
             ),
             example(
                 "input-worker",
@@ -286,7 +306,7 @@ mod tests {
             examples.dedup();
             assert_eq!(examples.len(), lesson.examples.len(), "{}", lesson.name);
         }
-        assert_eq!(lesson("async-io").unwrap().examples.len(), 7);
+        assert_eq!(lesson("async-io").unwrap().examples.len(), 10);
         assert!(lesson("nope").is_none());
     }
 

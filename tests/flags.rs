@@ -28,6 +28,9 @@ fn cheapest(lesson: &str, example: &str) -> Option<&'static [&'static str]> {
         // Chess is on the virtual clock unless --realtime.
         ("async-io", "chess") => &["--boards", "2", "--moves", "2"],
         ("async-io", "stream") => &["--items", "2", "--instant"],
+        // OS threads and real sockets: on the real clock.
+        ("async-io", "runtime") => &["--tasks", "2", "--workers", "2"],
+        ("async-io", "chat") => &["--demo"],
         ("async-io", _) => &["--instant"],
         ("queue", "asyncq") => &["-p", "1", "-c", "1", "--instant"],
         ("queue", _) => &["-p", "1", "-c", "1", "--max-sleep", "0"],

@@ -13,6 +13,7 @@
 //! ```
 
 pub mod cli;
+pub mod compile_fail;
 
 use crate::output::{Capture, Line};
 use crate::timeline::{self, Bar, Chart, Timeline};

@@ -18,6 +18,9 @@
 //! | `read-file` | [`read_file`] | 004 "Asynchronous Programming" |
 //! | `stream` | [`stream`] | 003 "async for and Async Generators + Comprehensions" |
 //! | `chess` | [`chess`] | 004 (the chess exhibition) |
+//! | `runtime` | [`runtime`] | beyond the seeds: the multi-threaded runtime, `Send + 'static` |
+//! | `select` | [`select`] | beyond the seeds: `select!`, cancellation, mutexes across `.await` |
+//! | `chat` | [`chat`] | beyond the seeds: async IO on real sockets |
 //! | `input-worker` | [`input_worker`] | 000/001 "Asynchronous Programming" |
 //!
 //! Each module starts with the direct port of its Python original; what
@@ -25,10 +28,13 @@
 //! by `shared`, and hardening comes after the port, in its own section.
 
 pub mod chain;
+pub mod chat;
 pub mod chess;
 pub mod count;
 pub mod count_tuned;
 pub mod input_worker;
 pub mod rand;
 pub mod read_file;
+pub mod runtime;
+pub mod select;
 pub mod stream;

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use async_io::{chain, chess, count, input_worker, rand, read_file, stream};
+use async_io::{chain, chat, chess, count, input_worker, rand, read_file, runtime, select, stream};
 use clap::{Parser, Subcommand};
 use shared::cli::ColorArg;
 
@@ -31,6 +31,12 @@ enum Example {
     Stream(stream::Args),
     /// Judit Polgár plays 24 boards: 12 h one game at a time, 1:00:55 table to table.
     Chess(chess::Args),
+    /// The same tasks on one thread and on a thread per core; why spawn wants Send + 'static.
+    Runtime(runtime::Args),
+    /// select!: a timeout cancels by dropping; what is lost, and the mutex to hold across .await.
+    Select(select::Args),
+    /// A chat server on real sockets (loopback by default), and its client (--connect).
+    Chat(chat::Args),
     /// Type numbers while a worker task sleeps and writes files (`--plain`: the bare port).
     InputWorker(input_worker::Args),
 }
@@ -45,6 +51,9 @@ fn main() -> ExitCode {
         Example::ReadFile(args) => read_file::run(args),
         Example::Stream(args) => stream::run(args),
         Example::Chess(args) => chess::run(args),
+        Example::Runtime(args) => runtime::run(args),
+        Example::Select(args) => select::run(args),
+        Example::Chat(args) => chat::run(args),
         Example::InputWorker(args) => input_worker::run(args),
     }
 }

@@ -1,6 +1,7 @@
 //! The real `async-io` binary, run as a learner runs it.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use assert_cmd::Command;
 use predicates::prelude::*;
@@ -597,4 +598,115 @@ mod ctrl_c {
         drop(stdout);
         writer.join().unwrap();
     }
+}
+
+#[test]
+fn runtime_runs_tasks_on_one_thread_then_on_the_workers() {
+    let stdout = stdout_of(async_io().args(["runtime", "--tasks", "4", "--workers", "2"]));
+    let (current, multi) = stdout.split_once("#[tokio::main]: multi-threaded, 2 workers").unwrap();
+    assert_eq!(current.matches("ran on main").count(), 4, "{stdout}");
+    assert!(current.contains("on 1 thread\n"), "{stdout}");
+    assert_eq!(multi.matches("ran on worker ").count(), 4, "{stdout}");
+    assert!(!multi.contains("ran on main"), "{stdout}");
+    assert!(stdout.contains("spawn_local on a LocalSet: Ada, Grace"), "{stdout}");
+    async_io().args(["runtime", "--instant"]).assert().code(2);
+}
+
+#[test]
+fn select_cancels_the_slow_task_and_the_safe_loop_keeps_every_line() {
+    let stdout = stdout_of(async_io().args(["select", "--instant"]));
+    assert!(stdout.starts_with("slow(): dropped at its .await"), "{stdout}");
+    assert!(stdout.contains("timed out after 1.00 s of virtual time"), "{stdout}");
+    assert!(!stdout.contains("slow(): finished"), "{stdout}");
+    assert!(stdout.contains(r#"lines read: ["lo", "ld"]"#), "{stdout}");
+    assert!(stdout.contains(r#"lines read: ["hello", "world"]"#), "{stdout}");
+    // Each writer's two lines stay together under the tokio Mutex.
+    let log: Vec<&str> = stdout.lines().filter(|line| line.starts_with("  writer ")).collect();
+    assert_eq!(log.len(), 6, "{stdout}");
+    for pair in log.chunks(2) {
+        let who = pair[0].strip_suffix(": begins").unwrap();
+        assert_eq!(pair[1], format!("{who}: ends"));
+    }
+}
+
+#[test]
+fn chat_demo_relays_refuses_garbage_and_announces_the_vanished_client() {
+    let stdout = stdout_of(async_io().args(["chat", "--demo"]));
+    for line in [
+        "  bob hears: guest1: hello, bob",
+        "  ada hears: guest2: hi ada",
+        "  bob hears: * not sent: a line may have at most 1024 bytes",
+        "  bob hears: * not sent: that line was not UTF-8 text",
+        "  ada hears: * guest2 left",
+    ] {
+        assert!(stdout.contains(line), "{line:?} missing:\n{stdout}");
+    }
+    async_io().args(["chat", "--instant"]).assert().code(2);
+}
+
+/// A child process killed when dropped, and its stdout read on a thread of
+/// its own, so that every wait for a line is bounded.
+struct Running {
+    child: std::process::Child,
+    lines: std::sync::mpsc::Receiver<String>,
+}
+
+impl Running {
+    fn start(args: &[&str], stdin: bool) -> Running {
+        use std::io::BufRead;
+        use std::process::Stdio;
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("async-io"))
+            .args(args)
+            .args(["--color", "never"])
+            .stdin(if stdin { Stdio::piped() } else { Stdio::null() })
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+        let (sender, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in stdout.lines().map_while(Result::ok) {
+                if sender.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Running { child, lines }
+    }
+
+    fn next_line(&self) -> String {
+        self.lines.recv_timeout(Duration::from_secs(20)).expect("a line within 20 s")
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn chat_server_and_client_processes_talk_over_loopback() {
+    use std::io::{BufRead, BufReader, Write};
+
+    let server = Running::start(&["chat", "--bind", "127.0.0.1:0"], false);
+    let first = server.next_line();
+    let address = first.split_whitespace().nth(2).unwrap().trim_end_matches(';').to_string();
+    assert!(address.starts_with("127.0.0.1:"), "{first}");
+
+    // A plain socket says a line; the client process, which joined first, prints it.
+    let mut client = Running::start(&["chat", "--connect", &address], true);
+    assert_eq!(client.next_line(), "* welcome, you are guest1");
+    let mut other = std::net::TcpStream::connect(&address).unwrap();
+    other.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    let mut welcome = String::new();
+    BufReader::new(&other).read_line(&mut welcome).unwrap();
+    assert_eq!(welcome, "* welcome, you are guest2\n");
+    other.write_all(b"hello from a socket\n").unwrap();
+    assert_eq!(client.next_line(), "* guest2 joined");
+    assert_eq!(client.next_line(), "guest2: hello from a socket");
+    // The end of the client's input ends the client cleanly.
+    drop(client.child.stdin.take());
+    assert!(client.child.wait().unwrap().success());
 }

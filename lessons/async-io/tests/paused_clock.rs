@@ -431,3 +431,26 @@ async fn a_file_that_cannot_be_written_is_reported_and_the_rest_go_on() {
     assert_eq!(failure.exit_code, 1);
     assert!(failure.message.contains("files for 2"), "{failure}");
 }
+
+/// `select`: the timer wins at exactly the limit, and the slow task is
+/// dropped at its `.await`; the loop that restarts `read_line` loses the
+/// characters read before each tick, and the safe loop loses none.
+mod select {
+    use std::time::Duration;
+
+    use async_io::select::{TEXT, TICK, TYPING, lines_safe, lines_wrong, typist, with_timeout};
+
+    #[tokio::test(start_paused = true)]
+    async fn a_timeout_drops_the_slow_task_at_the_limit() {
+        let start = tokio::time::Instant::now();
+        assert_eq!(with_timeout(Duration::from_secs(3), Duration::from_secs(1)).await, None);
+        assert_eq!(start.elapsed(), Duration::from_secs(1));
+        assert_eq!(with_timeout(Duration::from_secs(1), Duration::from_secs(3)).await, Some("done"));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_select_loop_loses_half_lines_unless_the_line_lives_outside() {
+        assert_eq!(lines_wrong(typist(TEXT, TYPING), TICK).await, ["lo", "ld"]);
+        assert_eq!(lines_safe(typist(TEXT, TYPING), TICK).await, ["hello", "world"]);
+    }
+}

@@ -21,6 +21,7 @@
 //! | `deadlock` | [`deadlock`] | 004 "Multi Threading" (challenges: deadlocks) |
 //! | `kitchen` | [`kitchen`] | 004 "Multi Threading" (the kitchen analogy) |
 //! | `cpu` | [`cpu`] | 004 "Multi Threading" (benefits: several cores) |
+//! | `send-sync` | [`send_sync`] | beyond the seeds: `Send` and `Sync` |
 //!
 //! Each module starts with the direct port of its Python original (or, where
 //! the seed only tells a story, the story as a program); colors and the chart
@@ -36,6 +37,7 @@ pub mod cpu;
 pub mod deadlock;
 pub mod kitchen;
 pub mod race;
+pub mod send_sync;
 pub mod square_cube;
 pub mod thread_info;
 

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use shared::cli::ColorArg;
-use threading::{cpu, deadlock, kitchen, race, square_cube, thread_info};
+use threading::{cpu, deadlock, kitchen, race, send_sync, square_cube, thread_info};
 
 /// Threads: shared memory, races, deadlocks, and real parallelism.
 #[derive(Parser)]
@@ -31,6 +31,8 @@ enum Example {
     Kitchen(kitchen::Args),
     /// Counting primes on 1 thread and on N: the speed-up, measured.
     Cpu(cpu::Args),
+    /// Why an Rc cannot cross to another thread and an Arc can: Send and Sync.
+    SendSync(send_sync::Args),
 }
 
 fn main() -> ExitCode {
@@ -43,5 +45,6 @@ fn main() -> ExitCode {
         Example::Deadlock(args) => deadlock::run(args),
         Example::Kitchen(args) => kitchen::run(args),
         Example::Cpu(args) => cpu::run(args),
+        Example::SendSync(args) => send_sync::run(args),
     }
 }

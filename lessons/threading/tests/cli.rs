@@ -25,7 +25,7 @@ fn stdout_of(command: &mut Command) -> String {
     success_stdout(command.output().unwrap())
 }
 
-const EXAMPLES: [&str; 6] = ["square-cube", "thread-info", "race", "deadlock", "kitchen", "cpu"];
+const EXAMPLES: [&str; 7] = ["square-cube", "thread-info", "race", "deadlock", "kitchen", "cpu", "send-sync"];
 
 #[test]
 fn help_lists_exactly_the_examples_of_the_course() {
@@ -353,4 +353,23 @@ fn a_stdout_that_cannot_be_written_ends_with_one_line_and_exit_code_1() {
             example,
         );
     }
+}
+
+#[test]
+fn send_sync_runs_the_arc_version_and_the_compiler_says_which_types_cross() {
+    let stdout = stdout_of(threading().arg("send-sync"));
+    assert!(stdout.contains("before the threads start: 4 owners of the list"), "{stdout}");
+    assert!(stdout.contains("after every join: 1 owner of the list"), "{stdout}");
+    for number in 1..=3 {
+        assert!(stdout.contains(&format!("thread {number} reads Ada, Grace, Linus")), "{stdout}");
+        assert!(stdout.contains(&format!("the book: signed by thread {number}")), "{stdout}");
+    }
+    let row = |name: &str| {
+        stdout.lines().find(|line| line.split_whitespace().next() == Some(name)).unwrap().to_string()
+    };
+    assert!(row("Rc<Vec<String>>").contains(" no    no "), "{stdout}");
+    assert!(row("Arc<Vec<String>>").contains(" yes   yes "), "{stdout}");
+    assert!(row("RefCell<u64>").contains(" yes   no "), "{stdout}");
+    assert!(row("Arc<RefCell<u64>>").contains(" no    no "), "{stdout}");
+    threading().args(["send-sync", "--instant"]).assert().code(2);
 }
