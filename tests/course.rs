@@ -1,11 +1,9 @@
 //! Checks across the course: the README's commands, the lesson index, and the
 //! book's links and code excerpts.
 //!
-//! Code in the book is never typed by hand. A chapter marks an excerpt with
-//! `<!-- excerpt: path/to/file.rs#name -->` right above a fenced block, and
-//! the source marks the lines with `// ANCHOR: name` … `// ANCHOR_END: name`
-//! (mdBook's convention). This test fails when the two differ; run it with
-//! `UPDATE_EXCERPTS=1` to copy the source into the book.
+//! Code in the book is never typed by hand: a chapter includes it with
+//! mdBook's `{{#include ../../path/to/file.rs:name}}`, and the source marks
+//! the lines with `// ANCHOR: name` … `// ANCHOR_END: name`.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -169,90 +167,40 @@ fn relative_links_point_at_files_that_exist() {
     }
 }
 
-/// The lines between `ANCHOR: name` and `ANCHOR_END: name` in `source`,
-/// without other anchor lines, shifted left as far as they all go. Anchors
-/// are comments: `// ANCHOR: …` in Rust, `-- ANCHOR: …` in Lua.
-fn anchored(source: &str, name: &str) -> Option<String> {
-    let is = |line: &str, mark: &str| {
-        let line = line.trim();
-        let comment = line.strip_prefix("//").or_else(|| line.strip_prefix("--"));
-        comment.is_some_and(|rest| rest.trim_start() == mark)
-    };
-    let is_anchor = |line: &str| {
-        let line = line.trim_start();
-        line.starts_with("// ANCHOR") || line.starts_with("-- ANCHOR")
-    };
-    let (start, end) = (format!("ANCHOR: {name}"), format!("ANCHOR_END: {name}"));
-    let lines: Vec<&str> = source
-        .lines()
-        .skip_while(|line| !is(line, &start))
-        .skip(1)
-        .take_while(|line| !is(line, &end))
-        .filter(|line| !is_anchor(line))
-        .collect();
-    if lines.is_empty() {
-        return None;
-    }
-    let indent = lines
-        .iter()
-        .filter(|line| !line.trim().is_empty())
-        .map(|line| line.len() - line.trim_start().len())
-        .min()
-        .unwrap_or(0);
-    let shifted: Vec<&str> = lines.iter().map(|line| line.get(indent..).unwrap_or("")).collect();
-    Some(shifted.join("\n"))
-}
-
+/// Code in the book is never typed by hand: every Rust and Lua block of a
+/// chapter is an mdBook `{{#include path:anchor}}` of the lessons' source,
+/// so the text and the code cannot disagree (`tests/book.rs` checks that
+/// each names a file and an anchor that exist, and that mdBook includes it).
 #[test]
-fn code_excerpts_in_the_book_match_the_source() {
-    let update = std::env::var_os("UPDATE_EXCERPTS").is_some();
-    let mut checked = 0;
+fn code_in_the_book_is_included_never_pasted() {
+    let mut included = 0;
     for file in markdown_files() {
         let text = read(&file);
-        let mut rewritten = String::new();
-        let mut lines = text.lines().peekable();
-        let mut changed = false;
+        assert!(
+            !text.contains("<!-- excerpt:"),
+            "{}: an excerpt marker; include the code instead",
+            file.display()
+        );
+        let mut lines = text.lines();
         while let Some(line) = lines.next() {
-            rewritten.push_str(line);
-            rewritten.push('\n');
-            let Some(reference) =
-                line.trim().strip_prefix("<!-- excerpt: ").and_then(|rest| rest.strip_suffix(" -->"))
-            else {
+            let info = line.trim().strip_prefix("```").unwrap_or_default();
+            let language = info.split(',').next().unwrap_or_default();
+            if !matches!(language, "rust" | "lua") {
                 continue;
-            };
-            let (path, name) = reference.split_once('#').expect("excerpt references are path#name");
-            let source = read(&root().join(path));
-            let expected = anchored(&source, name).unwrap_or_else(|| panic!("{path} has no anchor {name}"));
-            let fence =
-                lines.next().unwrap_or_else(|| panic!("{}: no code after {reference}", file.display()));
+            }
+            let body: Vec<&str> = lines.by_ref().take_while(|line| !line.starts_with("```")).collect();
+            let typed: Vec<&&str> = body
+                .iter()
+                .filter(|line| !(line.trim().starts_with("{{#include ") && line.trim().ends_with("}}")))
+                .collect();
             assert!(
-                fence.starts_with("```"),
-                "{}: {reference} must be followed by a code block",
-                file.display()
+                typed.is_empty(),
+                "{}: a {language} block typed by hand; include it from the source:\n{}",
+                file.display(),
+                body.join("\n")
             );
-            let mut actual = Vec::new();
-            for code in lines.by_ref() {
-                if code.starts_with("```") {
-                    break;
-                }
-                actual.push(code);
-            }
-            let actual = actual.join("\n");
-            if actual != expected {
-                assert!(
-                    update,
-                    "{}: the excerpt {reference} differs from the source; run with UPDATE_EXCERPTS=1\n\
-                     --- book ---\n{actual}\n--- source ---\n{expected}",
-                    file.display()
-                );
-                changed = true;
-            }
-            rewritten.push_str(&format!("{fence}\n{expected}\n```\n"));
-            checked += 1;
-        }
-        if changed {
-            fs::write(&file, rewritten).unwrap();
+            included += body.len();
         }
     }
-    assert!(checked > 0, "the book quotes no code at all");
+    assert!(included > 100, "the book includes only {included} regions of code: is the check looking?");
 }

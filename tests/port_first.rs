@@ -12,7 +12,7 @@
 //!   `type`, `mod`, `macro_rules!`) stands between the end of the doc comment
 //!   and the module's first `// ANCHOR:` line;
 //! - that anchor starts within [`WITHIN`] lines of the doc comment's end;
-//! - it is the first excerpt of that module in the English chapter.
+//! - it is the first region of that module the English chapter includes.
 
 use std::fs;
 use std::path::PathBuf;
@@ -49,11 +49,12 @@ fn starts_an_item(line: &str) -> bool {
     .any(|keyword| line.starts_with(keyword))
 }
 
-/// The name of the first excerpt the chapter `text` takes from `path`.
+/// The anchor of the first region the chapter `text` includes from `path`
+/// (`{{#include ../../<path>:<anchor>}}`).
 fn first_excerpt_from<'a>(text: &'a str, path: &str) -> Option<&'a str> {
     text.lines().find_map(|line| {
-        let reference = line.trim().strip_prefix("<!-- excerpt: ")?.strip_suffix(" -->")?;
-        let (file, name) = reference.split_once('#')?;
+        let reference = line.trim().strip_prefix("{{#include ../../")?.strip_suffix("}}")?;
+        let (file, name) = reference.rsplit_once(':')?;
         (file == path).then_some(name)
     })
 }

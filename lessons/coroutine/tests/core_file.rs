@@ -34,7 +34,7 @@ fn both_chapters_show_the_core_whole() {
     for chapter in ["docs/en/coroutine.md", "docs/ru/coroutine.md"] {
         let text = read(chapter);
         assert!(
-            text.contains("<!-- excerpt: lessons/coroutine/src/executor/core.rs#core -->"),
+            text.contains("{{#include ../../lessons/coroutine/src/executor/core.rs:core}}"),
             "{chapter} does not include the core whole"
         );
     }
