@@ -311,7 +311,7 @@ fn normalized(file: &str, output: &str) -> String {
 
 /// `line` with every real duration as `<time>`, every speed ratio (`1.38×`)
 /// as `<ratio>` and every pid as `<pid>`. A duration on the virtual clock
-/// (`… seconds of virtual time`) is kept: it is the same on every run, as is
+/// (`… seconds of virtual time`, a chart's `over 12.00 s (virtual time)`) is kept: it is the same on every run, as is
 /// a whole number of seconds (a seeded sleep, `sleeping for 1 second`).
 fn durations(line: &str) -> String {
     const UNITS: [&str; 8] = ["seconds", "second", "ms", "µs", "us", "ns", "min", "s"];
@@ -344,7 +344,8 @@ fn durations(line: &str) -> String {
         } else if let Some(unit) = unit {
             let after = &spaced[unit.len()..];
             let whole_seconds = unit.starts_with('s') && !number.contains('.');
-            if after.starts_with(" of virtual time") || whole_seconds {
+            let virtual_time = after.starts_with(" of virtual time") || after.starts_with(" (virtual time)");
+            if virtual_time || whole_seconds {
                 out.push_str(number);
                 rest = tail;
             } else {
@@ -383,12 +384,12 @@ fn difference(expected: &str, actual: &str) -> String {
     while i < old.len() || j < new.len() {
         if i < old.len() && j < new.len() && old[i] == new[j] {
             (i, j) = (i + 1, j + 1);
-        } else if j < new.len() && (i == old.len() || common[i][j + 1] >= common[i + 1][j]) {
-            shown.push_str(&format!("  {:>3} + {}\n", j + 1, new[j]));
-            j += 1;
-        } else {
+        } else if i < old.len() && (j == new.len() || common[i + 1][j] >= common[i][j + 1]) {
             shown.push_str(&format!("  {:>3} - {}\n", i + 1, old[i]));
             i += 1;
+        } else {
+            shown.push_str(&format!("  {:>3} + {}\n", j + 1, new[j]));
+            j += 1;
         }
     }
     shown
@@ -413,21 +414,31 @@ fn every_output_the_book_shows_is_what_its_command_prints() {
             }
         }
     }
-    // Runs that time the CPU's work run one at a time, after the others and
-    // alone, so that the times the book shows are not a crowd's; the others
-    // run side by side: they wait on timers, real or virtual, not on the CPU.
+    // Runs that time the CPU's work run one at a time. When they are being
+    // written, they run after the others and alone, so that the times the
+    // book shows are not a crowd's; when they are checked (their times
+    // normalised), beside the others, which wait on timers, real or virtual,
+    // not on the CPU. Either way every other command runs side by side.
     let (timed, untimed): (Vec<_>, Vec<_>) =
         commands.iter().partition(|(file, _)| TIMES_THE_CPU.iter().any(|lesson| file.starts_with(lesson)));
+    let run_timed =
+        || timed.iter().map(|(file, (command, _))| ((*file).clone(), run(command))).collect::<Vec<_>>();
+    let mut timed_outputs = Vec::new();
     let mut outputs: BTreeMap<String, Result<String, String>> = std::thread::scope(|scope| {
+        let alongside = update.is_none().then(|| scope.spawn(run_timed));
         let running: Vec<_> = untimed
             .into_iter()
             .map(|(file, (command, _))| (file.clone(), scope.spawn(move || run(command))))
             .collect();
+        if let Some(alongside) = alongside {
+            timed_outputs = alongside.join().unwrap();
+        }
         running.into_iter().map(|(file, handle)| (file, handle.join().unwrap())).collect()
     });
-    for (file, (command, _)) in timed {
-        outputs.insert(file.clone(), run(command));
+    if update.is_some() {
+        timed_outputs = run_timed();
     }
+    outputs.extend(timed_outputs);
     for (file, output) in &outputs {
         let (command, place) = &commands[file];
         let path = root().join(OUTPUTS).join(file);
@@ -515,4 +526,28 @@ fn the_normalisation_keeps_the_virtual_clock_and_hides_the_real_one() {
         "worker pid <pid> and <5b21b8bbf4> at L12"
     );
     assert_eq!(durations("200,000 rows × 5 numbers"), "200,000 rows × 5 numbers");
+}
+
+#[test]
+fn the_commands_are_read_as_the_chapters_write_them() {
+    let run = parse(r"printf '1\n0\nabc\n' | cargo run -p async-io -- input-worker --instant   # hardened")
+        .unwrap();
+    assert_eq!(run.lesson, "async-io");
+    assert_eq!(run.args, ["input-worker", "--instant"]);
+    assert_eq!(run.stdin, "1\n0\nabc\n");
+    assert!(parse("cargo run --release -p pool -- map").is_err());
+    assert!(parse("cargo run -p pool map").is_err());
+    assert!(parse("cargo run -p pool -- map \"$HOME\"").is_err());
+}
+
+#[test]
+fn a_real_time_chart_keeps_its_labels_and_a_virtual_one_everything() {
+    let real =
+        "Timeline: 2 rows over 1.00 s (real time)\na │██  │\nb │ ███│\n  └┬──┬┘\n   0s 1s\n   █ ran\n\nend";
+    assert_eq!(
+        normalized("x.txt", real),
+        "Timeline: 2 rows over <time> (real time)\na │<bars>│\nb │<bars>│\n<axis>\n<axis>\n\nend"
+    );
+    let virtual_chart = "Timeline: 2 rows over 12.00 s (virtual time)\na │██  │\n  └┬──┬┘";
+    assert_eq!(normalized("x.txt", virtual_chart), virtual_chart);
 }
