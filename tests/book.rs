@@ -255,6 +255,22 @@ fn source_page(repository_path: &str, text: &str) -> String {
     )
 }
 
+/// A repository folder as a page of the site: its files, each linked to
+/// its copy.
+fn folder_page(repository_path: &str, files: &[String]) -> String {
+    let items: String = files
+        .iter()
+        .map(|file| format!("<li><a href=\"{0}.html\"><code>{0}</code></a></li>\n", escape(file)))
+        .collect();
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <title>{path}/</title>\n</head>\n<body>\n\
+         <p><code>{path}/</code>: the folder as this book was built from it.</p>\n\
+         <ul>\n{items}</ul>\n</body>\n</html>\n",
+        path = escape(repository_path)
+    )
+}
+
 /// One book's pages: their ids, and which repository Markdown file each one
 /// includes whole.
 struct Pages {
@@ -340,7 +356,7 @@ fn check_page(
         let in_repository = folders.iter().find_map(|folder| {
             let file = normalize(&folder.join(&path))?;
             let markdown = file.with_extension("md");
-            if root().join(&file).is_file() {
+            if root().join(&file).is_file() || root().join(&file).is_dir() {
                 Some(file)
             } else if file.extension().is_some_and(|extension| extension == "html")
                 && root().join(&markdown).is_file()
@@ -368,8 +384,19 @@ fn check_page(
             rewrites.insert(raw, link);
             continue;
         }
-        // Any other file: its copy, as a page of the site.
+        // A folder: a page that lists its files, each copied as below.
         let name = in_repository.to_string_lossy().replace('\\', "/");
+        if root().join(&in_repository).is_dir() {
+            if fragment.as_ref().is_some_and(|fragment| !fragment.is_empty()) {
+                problems.push(problem("a folder has no #fragment"));
+            }
+            let name = name.trim_end_matches('/').to_string();
+            copied.insert(name.clone());
+            let link = relative(folder, &Path::new("source").join(&name).join("index.html"));
+            rewrites.insert(raw, link);
+            continue;
+        }
+        // Any other file: its copy, as a page of the site.
         if let Some(fragment) = fragment.as_ref().filter(|fragment| !fragment.is_empty()) {
             let lines = read(&root().join(&in_repository)).lines().count();
             let line = fragment.strip_prefix('L').and_then(|number| number.parse::<usize>().ok());
@@ -418,6 +445,24 @@ fn both_books_build_without_warnings_and_every_link_leads_somewhere() {
         }
     }
     for name in &copied {
+        let folder = root().join(name);
+        if folder.is_dir() {
+            let mut files: Vec<String> = fs::read_dir(&folder)
+                .unwrap()
+                .map(|entry| entry.unwrap().path())
+                .filter(|path| path.is_file())
+                .map(|path| path.file_name().unwrap().to_string_lossy().into_owned())
+                .collect();
+            files.sort();
+            fs::create_dir_all(source.join(name)).unwrap();
+            fs::write(source.join(name).join("index.html"), folder_page(name, &files)).unwrap();
+            for file in files {
+                let name = format!("{name}/{file}");
+                let page = source.join(format!("{name}.html"));
+                fs::write(&page, source_page(&name, &read(&root().join(&name)))).unwrap();
+            }
+            continue;
+        }
         let page = source.join(format!("{name}.html"));
         fs::create_dir_all(page.parent().unwrap()).unwrap();
         fs::write(&page, source_page(name, &read(&root().join(name)))).unwrap();

@@ -22,10 +22,10 @@
 //! from whoever runs it. The sleep is not shared. A timer belongs to the
 //! runtime that fires it: [`executor::sleep`] leaves its deadline in the
 //! home-made loop's heap, `tokio::time::sleep` in tokio's timer wheel, and
-//! each panics when polled where its runtime is not running. So `count` takes
-//! the sleep to await as an argument, and each loop is given its own:
-//! `count(executor::sleep)` and `count(tokio::time::sleep)` are the same
-//! code made into two future types that differ in that one field.
+//! each panics away from its runtime (tokio's when called, ours when
+//! polled). So `count` takes the sleep as an argument, each loop given its
+//! own: `count(executor::sleep)` and `count(tokio::time::sleep)` are the
+//! same code made into two future types that differ in that one field.
 //!
 //! The port runs with `shared::run_blocking`: no tokio runtime is entered
 //! while the home-made loop runs, and the tokio part makes its runtime after

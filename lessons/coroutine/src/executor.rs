@@ -587,9 +587,9 @@ impl<T> Future for JoinHandle<T> {
 ///
 /// # Panics
 ///
-/// When polled outside a running [`EventLoop`] (on tokio, say), as tokio's
-/// sleep panics outside a tokio runtime: a timer belongs to the loop that
-/// fires it, and there is none here.
+/// When polled outside a running [`EventLoop`] (on tokio, say): a timer
+/// belongs to the loop that fires it, and there is none here. (tokio's
+/// sleep panics earlier, when called outside a tokio runtime.)
 pub fn sleep(duration: Duration) -> Sleep {
     Sleep { duration, deadline: None, timer: None }
 }

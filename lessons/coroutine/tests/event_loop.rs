@@ -218,6 +218,17 @@ fn tokios_sleep_on_the_home_made_loop_panics_inside_its_task() {
     assert!(message.contains("no reactor running"), "{message}");
 }
 
+/// What the chapter says of the two sleeps: tokio's looks for its runtime
+/// when it is *called* (so it panics before anything polls it), ours only
+/// when it is polled (so it can be made anywhere).
+#[test]
+fn tokios_sleep_panics_when_called_outside_a_runtime_ours_when_polled() {
+    let made = std::panic::catch_unwind(|| drop(tokio::time::sleep(ms(1))));
+    let message = panic_text(made.expect_err("tokio's sleep was made outside a runtime"));
+    assert!(message.contains("no reactor running"), "{message}");
+    drop(executor::sleep(ms(1)));
+}
+
 #[test]
 fn the_home_made_sleep_on_tokio_panics_inside_its_task() {
     let _recording = Recording::start(Clock::Real);

@@ -29,6 +29,29 @@ use shared::{Failure, Options, println, span};
 
 use crate::message::{self, Child, Joined, Printing};
 
+// ANCHOR: port
+/// `def print_func(continent='Asia')`, run in the child: it prints its line
+/// (with its pid, to show that it is another process).
+pub fn print_func(continent: &str) {
+    println!("The name of continent is : {continent} (pid {})", std::process::id());
+}
+
+/// `if __name__ == "__main__":`, in the parent: start four children, then
+/// join them all. Their lines come out as they print them.
+pub fn main() -> io::Result<Vec<Joined<String>>> {
+    let names = ["America", "Europe", "Africa"];
+    let mut procs = Vec::new();
+    let proc = Child::start_printing(CHILD, ["--row", "0"])?; // without any argument: Asia
+    procs.push(proc);
+    for (row, name) in (1..).zip(names) {
+        let proc = Child::start_printing(CHILD, [name, "--row", &row.to_string()])?; // with an argument
+        procs.push(proc);
+    }
+    // complete the processes
+    Ok(procs.into_iter().map(Printing::join).collect())
+}
+// ANCHOR_END: port
+
 /// The hidden subcommand a child runs.
 pub const CHILD: &str = "continents-child";
 
@@ -58,29 +81,6 @@ pub struct ChildArgs {
     #[arg(long, default_value_t = 0)]
     pub row: usize,
 }
-
-// ANCHOR: port
-/// `def print_func(continent='Asia')`, run in the child: it prints its line
-/// (with its pid, to show that it is another process).
-pub fn print_func(continent: &str) {
-    println!("The name of continent is : {continent} (pid {})", std::process::id());
-}
-
-/// `if __name__ == "__main__":`, in the parent: start four children, then
-/// join them all. Their lines come out as they print them.
-pub fn main() -> io::Result<Vec<Joined<String>>> {
-    let names = ["America", "Europe", "Africa"];
-    let mut procs = Vec::new();
-    let proc = Child::start_printing(CHILD, ["--row", "0"])?; // without any argument: Asia
-    procs.push(proc);
-    for (row, name) in (1..).zip(names) {
-        let proc = Child::start_printing(CHILD, [name, "--row", &row.to_string()])?; // with an argument
-        procs.push(proc);
-    }
-    // complete the processes
-    Ok(procs.into_iter().map(Printing::join).collect())
-}
-// ANCHOR_END: port
 
 /// The child's side: `print_func` in its span (so in its row's color),
 /// under its own launcher.

@@ -26,14 +26,6 @@ use std::process::ExitCode;
 use shared::cli::NoInstantArg;
 use shared::{Failure, Options, println};
 
-/// Flags of `cpu-count`.
-#[derive(clap::Args, Clone, Debug, Default, PartialEq, Eq)]
-pub struct Args {
-    /// `--instant`, refused.
-    #[command(flatten)]
-    pub no_instant: NoInstantArg,
-}
-
 // ANCHOR: port
 /// `multiprocessing.cpu_count()`, as the number of processes that can really
 /// run at the same time here.
@@ -41,6 +33,14 @@ pub fn cpu_count() -> std::io::Result<usize> {
     Ok(std::thread::available_parallelism()?.get())
 }
 // ANCHOR_END: port
+
+/// Flags of `cpu-count`.
+#[derive(clap::Args, Clone, Debug, Default, PartialEq, Eq)]
+pub struct Args {
+    /// `--instant`, refused.
+    #[command(flatten)]
+    pub no_instant: NoInstantArg,
+}
 
 /// Runs the example: the count, then where the limits come from.
 pub fn run(args: &Args) -> ExitCode {

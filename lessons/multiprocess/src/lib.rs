@@ -18,7 +18,7 @@
 //! | `continents` | [`continents`] | 003 §1 "Multiple Processes" |
 //! | `square` | [`square`] | 004 "Multi Processing" |
 //! | `cpu-count` | [`cpu_count`] | 003 "How many maximum parallel processes" |
-//! | `input-worker` | [`input_worker`] | 000/001 "Parallel Programming" |
+//! | `input-worker` | [`input_worker`] (hardened: [`input_worker::pool`]) | 000/001 "Parallel Programming" |
 //! | `pipe` | [`pipe`] (and [`pipe_tuned`] for batches) | 000/001 "Parallel Programming" (the queue) |
 //!
 //! Each module starts with the direct port of its Python original; what

@@ -26,7 +26,8 @@ enum Example {
     Square(square::Args),
     /// How many processes can run in parallel here, and what limits it.
     CpuCount(cpu_count::Args),
-    /// Numbers typed on stdin go to worker processes that sleep and write files.
+    /// Numbers typed on stdin go to worker processes that sleep and write files
+    /// (hardened; `--plain` runs the plain port).
     InputWorker(input_worker::Args),
     /// A million numbers through a pipe to a worker process, and their sum back.
     Pipe(pipe::Args),

@@ -27,6 +27,28 @@ use shared::{Failure, Options, println, span};
 use crate::message;
 use crate::pipe_tuned;
 
+// ANCHOR: port
+/// The parent's side: sends `1..=count` to the worker, one message each,
+/// says that is all, and waits for its answer.
+pub fn send_numbers(worker: &mut Worker, count: u64) -> io::Result<()> {
+    for n in 1..=count {
+        message::send(worker, &Number { n })?;
+    }
+    worker.finish_input()
+}
+
+/// The worker's side: adds up every number until the parent's `#end`.
+pub fn add_up(parent: &Parent) -> Result<Sum, message::BadMessage> {
+    let mut total = Sum { count: 0, sum: 0 };
+    while let Some(line) = parent.recv() {
+        let Number { n } = message::decode(&line)?;
+        total.count += 1;
+        total.sum += n;
+    }
+    Ok(total)
+}
+// ANCHOR_END: port
+
 /// The hidden subcommand the worker runs.
 pub const CHILD: &str = "pipe-child";
 
@@ -74,28 +96,6 @@ pub struct Sum {
     /// Their sum.
     pub sum: u64,
 }
-
-// ANCHOR: port
-/// The parent's side: sends `1..=count` to the worker, one message each,
-/// says that is all, and waits for its answer.
-pub fn send_numbers(worker: &mut Worker, count: u64) -> io::Result<()> {
-    for n in 1..=count {
-        message::send(worker, &Number { n })?;
-    }
-    worker.finish_input()
-}
-
-/// The worker's side: adds up every number until the parent's `#end`.
-pub fn add_up(parent: &Parent) -> Result<Sum, message::BadMessage> {
-    let mut total = Sum { count: 0, sum: 0 };
-    while let Some(line) = parent.recv() {
-        let Number { n } = message::decode(&line)?;
-        total.count += 1;
-        total.sum += n;
-    }
-    Ok(total)
-}
-// ANCHOR_END: port
 
 /// The shortest run whose rate the example states. The time runs from the
 /// worker's start, which takes about 2 ms: a run not several times longer

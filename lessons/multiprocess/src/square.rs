@@ -27,6 +27,43 @@ use shared::{Failure, Options, println, span};
 
 use crate::message::{self, Child, Joined};
 
+// ANCHOR: port
+/// `def square(n: int) -> int`, run in the child.
+pub fn square(n: u32) -> u64 {
+    u64::from(n).pow(2)
+}
+
+/// The notebook's cells for any numbers: start a child per number, join
+/// them all, and keep what each one sent.
+pub fn main(numbers: &[u32]) -> io::Result<Vec<Joined<Squared>>> {
+    let mut procs = VecDeque::new();
+    let mut joined = Vec::new();
+    for (row, n) in numbers.iter().enumerate() {
+        let args = [n.to_string(), "--row".into(), row.to_string()];
+        if procs.len() == AT_ONCE {
+            joined.extend(procs.pop_front().map(Child::join)); // New! join as you go
+        }
+        let proc = loop {
+            match Child::start(CHILD, &args) {
+                Ok(proc) => break proc, // p.start()
+                // New! No room for one more (open files, processes): wait
+                // for the oldest to end, then try again.
+                Err(_) if !procs.is_empty() => joined.extend(procs.pop_front().map(Child::join)),
+                Err(error) => return Err(error),
+            }
+        };
+        procs.push_back(proc);
+    }
+    joined.extend(procs.into_iter().map(Child::join)); // p.join()
+    Ok(joined)
+}
+
+/// The child's answer: `square(n)`, sent to the parent.
+pub fn answer(n: u32) -> io::Result<()> {
+    message::reply(&Squared { n, square: square(n), pid: std::process::id() })
+}
+// ANCHOR_END: port
+
 /// The hidden subcommand a child runs.
 pub const CHILD: &str = "square-child";
 
@@ -75,43 +112,6 @@ pub struct Squared {
     /// The child's own process id.
     pub pid: u32,
 }
-
-// ANCHOR: port
-/// `def square(n: int) -> int`, run in the child.
-pub fn square(n: u32) -> u64 {
-    u64::from(n).pow(2)
-}
-
-/// The notebook's cells for any numbers: start a child per number, join
-/// them all, and keep what each one sent.
-pub fn main(numbers: &[u32]) -> io::Result<Vec<Joined<Squared>>> {
-    let mut procs = VecDeque::new();
-    let mut joined = Vec::new();
-    for (row, n) in numbers.iter().enumerate() {
-        let args = [n.to_string(), "--row".into(), row.to_string()];
-        if procs.len() == AT_ONCE {
-            joined.extend(procs.pop_front().map(Child::join)); // New! join as you go
-        }
-        let proc = loop {
-            match Child::start(CHILD, &args) {
-                Ok(proc) => break proc, // p.start()
-                // New! No room for one more (open files, processes): wait
-                // for the oldest to end, then try again.
-                Err(_) if !procs.is_empty() => joined.extend(procs.pop_front().map(Child::join)),
-                Err(error) => return Err(error),
-            }
-        };
-        procs.push_back(proc);
-    }
-    joined.extend(procs.into_iter().map(Child::join)); // p.join()
-    Ok(joined)
-}
-
-/// The child's answer: `square(n)`, sent to the parent.
-pub fn answer(n: u32) -> io::Result<()> {
-    message::reply(&Squared { n, square: square(n), pid: std::process::id() })
-}
-// ANCHOR_END: port
 
 /// The child's side: [`answer`] in its span, under its own launcher.
 pub fn run_child(args: &ChildArgs) -> ExitCode {

@@ -79,6 +79,8 @@ fn bad_flags_get_clap_errors_not_panics() {
         &["input-worker", "--workers", "0"],
         &["input-worker", "--workers", "33"],
         &["input-worker", "--workers", "many"],
+        &["input-worker", "--plain", "--workers", "2"],
+        &["input-worker", "--plain", "--terminate"],
         &["pipe", "--count", "0"],
         &["pipe", "--count", "100000001"],
     ] {
@@ -352,6 +354,77 @@ fn input_worker_with_three_workers_writes_every_file_once() {
     writers.dedup();
     assert!(writers.len() > 1, "{stdout}");
     assert!(stdout.ends_with("Work ended\n"), "{stdout}");
+}
+
+/// Runs `input-worker --plain` on `input` in a fresh folder; returns the
+/// folder and the output.
+fn plain(name: &str, input: &str, flags: &[&str]) -> (PathBuf, std::process::Output) {
+    let out = scratch(name).join("out");
+    let output = multiprocess()
+        .args(["input-worker", "--plain"])
+        .args(flags)
+        .arg("--out")
+        .arg(&out)
+        .write_stdin(input)
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    (out, output)
+}
+
+/// The plain port: one worker process, which finishes the whole queue,
+/// the last number included (the original's `terminate()` would kill it
+/// on that one), and then `Work ended`.
+#[test]
+fn input_worker_plain_is_one_worker_that_finishes_the_queue() {
+    let (out, output) = plain("iw-plain", "1\n0\n2\nx\n", &[]);
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+    assert_written(&out, &stdout, &[1, 0, 2]);
+    let prompts = lines_where(&stdout, |line| line.starts_with("Enter a number: "));
+    assert_eq!(prompts, ["Enter a number: 1", "Enter a number: 0", "Enter a number: 2", "Enter a number: x"]);
+    let wrote = lines_where(&stdout, |line| line.starts_with("Worker: slept "));
+    let expected: Vec<String> = [1, 0, 2]
+        .iter()
+        .map(|i| format!("Worker: slept {i} s, wrote {}", out.join(format!("{i}.txt")).display()))
+        .collect();
+    assert_eq!(wrote, expected, "one worker, in the order typed: {stdout}");
+    // All of it after `Finishing work`: piped in, the input is read first.
+    let finishing = stdout.find("Finishing work").unwrap();
+    assert!(stdout.find("Worker: slept 2 s").unwrap() > finishing, "{stdout}");
+    assert!(!stdout.contains(" started (pid "), "the plain port has no pool: {stdout}");
+}
+
+#[test]
+fn input_worker_plain_says_when_its_worker_fails_and_exits_1() {
+    let dir = scratch("iw-plain-fails");
+    let out = dir.join("out");
+    std::fs::create_dir_all(out.join("0.txt").join("taken")).unwrap();
+    let output = multiprocess()
+        .args(["input-worker", "--plain", "--out"])
+        .arg(&out)
+        .write_stdin("0\n")
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(stderr.contains("error: worker: cannot write 0.txt: "), "{stderr}");
+    assert!(stderr.contains("error: the worker process failed (exit status: 1)"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn input_worker_plain_draws_the_parent_and_its_worker() {
+    let (_, output) = plain("iw-plain-timeline", "1\n", &["--timeline"]);
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    let rows = lines_where(&stdout, |line| line.contains('│') && !line.starts_with(' '));
+    let labels: Vec<&str> = rows.iter().map(|row| row.split('│').next().unwrap().trim_end()).collect();
+    assert_eq!(labels, ["parent: input", "worker"], "{stdout}");
 }
 
 /// The original's ending, kept as `--terminate`: the worker is killed as

@@ -31,38 +31,6 @@ use shared::{Failure, Options, println, span};
 
 use crate::{THREADS_ARE_REAL, THREADS_FLOOR, cannot_start, thread_panicked};
 
-/// The most threads `--threads` accepts.
-pub const MAX_THREADS: u32 = 256;
-
-/// The largest bound `--below` accepts: about a minute on one thread of a
-/// release build here.
-pub const MAX_BELOW: u64 = 100_000_000;
-
-/// How many numbers a thread takes at a time.
-pub const BLOCK: u64 = 10_000;
-
-/// Flags of `cpu`.
-#[derive(clap::Args, Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Args {
-    /// Count the primes below N.
-    #[arg(long, value_name = "N", default_value_t = 5_000_000,
-          value_parser = clap::value_parser!(u64).range(0..=MAX_BELOW))]
-    pub below: u64,
-
-    /// How many threads share the work in the second run [default: as many
-    /// as this machine runs at once].
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=MAX_THREADS as i64))]
-    pub threads: Option<u32>,
-
-    /// `--timeline`.
-    #[command(flatten)]
-    pub timeline: TimelineArg,
-
-    /// `--instant`, refused.
-    #[command(flatten)]
-    pub no_instant: NoInstantArg,
-}
-
 // ANCHOR: primes
 /// Whether `n` is prime, by trial division: plain arithmetic, the same
 /// algorithm as the Python twin's.
@@ -124,6 +92,38 @@ pub fn count_primes_on_threads(below: u64, threads: u32, first_row: usize) -> Re
     })
 }
 // ANCHOR_END: threads
+
+/// The most threads `--threads` accepts.
+pub const MAX_THREADS: u32 = 256;
+
+/// The largest bound `--below` accepts: about a minute on one thread of a
+/// release build here.
+pub const MAX_BELOW: u64 = 100_000_000;
+
+/// How many numbers a thread takes at a time.
+pub const BLOCK: u64 = 10_000;
+
+/// Flags of `cpu`.
+#[derive(clap::Args, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Args {
+    /// Count the primes below N.
+    #[arg(long, value_name = "N", default_value_t = 5_000_000,
+          value_parser = clap::value_parser!(u64).range(0..=MAX_BELOW))]
+    pub below: u64,
+
+    /// How many threads share the work in the second run [default: as many
+    /// as this machine runs at once].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=MAX_THREADS as i64))]
+    pub threads: Option<u32>,
+
+    /// `--timeline`.
+    #[command(flatten)]
+    pub timeline: TimelineArg,
+
+    /// `--instant`, refused.
+    #[command(flatten)]
+    pub no_instant: NoInstantArg,
+}
 
 /// How many threads this machine runs at once (1 if it cannot tell).
 pub fn parallelism() -> u32 {

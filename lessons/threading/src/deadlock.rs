@@ -38,48 +38,6 @@ use shared::{Failure, Options, println, span};
 
 use crate::{THREADS_ARE_REAL, cannot_start, thread_panicked};
 
-/// How long nothing may happen before the watchdog looks for a deadlock.
-pub const PATIENCE: Duration = Duration::from_millis(500);
-
-/// How often a waiting thread tries its lock again.
-const RETRY_EVERY: Duration = Duration::from_millis(1);
-
-/// The longest a thread waits at the [`Meeting`]: every thread gets there
-/// within microseconds, so this only matters if one could not be started.
-const LONGEST_MEETING: Duration = Duration::from_secs(2);
-
-/// Flags of `deadlock`.
-#[derive(clap::Args, Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Args {
-    /// `--timeline`.
-    #[command(flatten)]
-    pub timeline: TimelineArg,
-
-    /// `--instant`, refused.
-    #[command(flatten)]
-    pub no_instant: NoInstantArg,
-}
-
-/// A bank account: its number, and its balance behind a lock.
-#[derive(Debug)]
-pub struct Account {
-    /// The account number, which is also its place in the lock order.
-    pub number: u32,
-    balance: Mutex<i64>,
-}
-
-impl Account {
-    /// An account holding `balance`.
-    pub fn new(number: u32, balance: i64) -> Account {
-        Account { number, balance: Mutex::new(balance) }
-    }
-
-    /// The balance now (waits if a transfer holds the lock).
-    pub fn balance(&self) -> i64 {
-        *self.balance.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-}
-
 // ANCHOR: transfer
 /// Moves `amount` from one account to the other, holding both locks.
 ///
@@ -120,6 +78,48 @@ pub fn transfer_in_order(
     Ok(())
 }
 // ANCHOR_END: fix
+
+/// A bank account: its number, and its balance behind a lock.
+#[derive(Debug)]
+pub struct Account {
+    /// The account number, which is also its place in the lock order.
+    pub number: u32,
+    balance: Mutex<i64>,
+}
+
+impl Account {
+    /// An account holding `balance`.
+    pub fn new(number: u32, balance: i64) -> Account {
+        Account { number, balance: Mutex::new(balance) }
+    }
+
+    /// The balance now (waits if a transfer holds the lock).
+    pub fn balance(&self) -> i64 {
+        *self.balance.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// How long nothing may happen before the watchdog looks for a deadlock.
+pub const PATIENCE: Duration = Duration::from_millis(500);
+
+/// How often a waiting thread tries its lock again.
+const RETRY_EVERY: Duration = Duration::from_millis(1);
+
+/// The longest a thread waits at the [`Meeting`]: every thread gets there
+/// within microseconds, so this only matters if one could not be started.
+const LONGEST_MEETING: Duration = Duration::from_secs(2);
+
+/// Flags of `deadlock`.
+#[derive(clap::Args, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Args {
+    /// `--timeline`.
+    #[command(flatten)]
+    pub timeline: TimelineArg,
+
+    /// `--instant`, refused.
+    #[command(flatten)]
+    pub no_instant: NoInstantArg,
+}
 
 // ANCHOR: watched
 /// A transfer that gave up its locks because the watchdog told it to.

@@ -29,6 +29,52 @@ use shared::{Failure, Options, Span, println, span};
 
 use crate::{THREADS_ARE_REAL, THREADS_FLOOR, cannot_start, thread_panicked};
 
+// ANCHOR: cook
+/// One cook's shift: take the next order off the rail, cook it, repeat
+/// until the rail is empty. Each dish is drawn on the cook's row of the
+/// chart (`station`). Returns the numbers of the dishes it made.
+pub fn cook(name: &str, station: &Span, rail: &Mutex<VecDeque<Dish>>, dish_time: Duration) -> Vec<u32> {
+    let mut cooked = Vec::new();
+    loop {
+        // The guard is a temporary: the lock is let go at the end of this
+        // line, before the cooking starts, so the other cooks can take orders.
+        let next = rail.lock().unwrap_or_else(PoisonError::into_inner).pop_front();
+        let Some(dish) = next else { break };
+        station.clone().in_scope(|| {
+            thread::sleep(dish_time); // cooking
+            println!("{name}: {} #{} is ready", dish.name, dish.number);
+        });
+        cooked.push(dish.number);
+    }
+    cooked
+}
+
+/// The kitchen: `cooks` cooks, each on its own thread (rows `first_row`
+/// and on), share one rail of `dishes` orders. Returns what each cook made.
+pub fn kitchen(
+    cooks: u32,
+    dishes: u32,
+    dish_time: Duration,
+    first_row: usize,
+) -> Result<Vec<Vec<u32>>, Failure> {
+    let rail = Mutex::new(orders(dishes));
+    let rail = &rail;
+    thread::scope(|scope| {
+        let mut shifts = Vec::new();
+        for index in 0..cooks as usize {
+            let name = if cooks == 1 { "one cook".to_string() } else { format!("cook {}", index + 1) };
+            let station = span(first_row + index, name.clone());
+            let shift = thread::Builder::new()
+                .name(name.clone())
+                .spawn_scoped(scope, move || cook(&name, &station, rail, dish_time))
+                .map_err(cannot_start)?; // the cooks already started empty the rail and go home
+            shifts.push(shift);
+        }
+        shifts.into_iter().map(|shift| shift.join().map_err(thread_panicked)).collect()
+    })
+}
+// ANCHOR_END: cook
+
 /// The most cooks `--cooks` accepts.
 pub const MAX_COOKS: u32 = 64;
 
@@ -78,52 +124,6 @@ pub struct Dish {
 pub fn orders(dishes: u32) -> VecDeque<Dish> {
     (1..=dishes).map(|number| Dish { number, name: MENU[(number as usize - 1) % MENU.len()] }).collect()
 }
-
-// ANCHOR: cook
-/// One cook's shift: take the next order off the rail, cook it, repeat
-/// until the rail is empty. Each dish is drawn on the cook's row of the
-/// chart (`station`). Returns the numbers of the dishes it made.
-pub fn cook(name: &str, station: &Span, rail: &Mutex<VecDeque<Dish>>, dish_time: Duration) -> Vec<u32> {
-    let mut cooked = Vec::new();
-    loop {
-        // The guard is a temporary: the lock is let go at the end of this
-        // line, before the cooking starts, so the other cooks can take orders.
-        let next = rail.lock().unwrap_or_else(PoisonError::into_inner).pop_front();
-        let Some(dish) = next else { break };
-        station.clone().in_scope(|| {
-            thread::sleep(dish_time); // cooking
-            println!("{name}: {} #{} is ready", dish.name, dish.number);
-        });
-        cooked.push(dish.number);
-    }
-    cooked
-}
-
-/// The kitchen: `cooks` cooks, each on its own thread (rows `first_row`
-/// and on), share one rail of `dishes` orders. Returns what each cook made.
-pub fn kitchen(
-    cooks: u32,
-    dishes: u32,
-    dish_time: Duration,
-    first_row: usize,
-) -> Result<Vec<Vec<u32>>, Failure> {
-    let rail = Mutex::new(orders(dishes));
-    let rail = &rail;
-    thread::scope(|scope| {
-        let mut shifts = Vec::new();
-        for index in 0..cooks as usize {
-            let name = if cooks == 1 { "one cook".to_string() } else { format!("cook {}", index + 1) };
-            let station = span(first_row + index, name.clone());
-            let shift = thread::Builder::new()
-                .name(name.clone())
-                .spawn_scoped(scope, move || cook(&name, &station, rail, dish_time))
-                .map_err(cannot_start)?; // the cooks already started empty the rail and go home
-            shifts.push(shift);
-        }
-        shifts.into_iter().map(|shift| shift.join().map_err(thread_panicked)).collect()
-    })
-}
-// ANCHOR_END: cook
 
 /// Checks that every dish was made once and only once; says which were not.
 pub fn every_dish_once(made: &[Vec<u32>], dishes: u32) -> Result<(), Failure> {

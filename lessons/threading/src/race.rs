@@ -4,6 +4,21 @@
 //! that share data without coordinating "introduce potential race
 //! conditions". The classic case is a counter that several threads add to.
 //!
+//! ## A lost update that compiles
+//!
+//! Rust rules out data races (it refuses to compile them: see below), not
+//! race conditions. [`increment_racy`] reads an atomic counter and writes it
+//! back plus one, in two steps. Each step is atomic; the pair is not, and
+//! updates are lost as they are in Python. The fixes make the read and the write one step: [`increment_atomic`]
+//! (`fetch_add`) or [`increment_locked`] (a `Mutex` held across both).
+//!
+//! A race condition can hide. An optimized build may fuse the load and the
+//! store into one instruction, whose window is too short to hit often, so
+//! the racy version keeps them apart with `std::hint::black_box`; and two
+//! threads that never run at the same moment (one core, a busy machine, a
+//! run shorter than a thread's start) have nobody to race with. No update
+//! lost in one run proves nothing.
+//!
 //! ## Rust refuses the unsynchronised counter
 //!
 //! In Python, every thread may run `counter += 1` on a shared integer. The
@@ -23,21 +38,6 @@
 //! ```
 #![doc = include_str!("../doc/locked_counter.rs")]
 //! ```
-//!
-//! ## A lost update that compiles
-//!
-//! Rust rules out data races, not race conditions. [`increment_racy`] reads
-//! an atomic counter and writes it back plus one, in two steps. Each step is
-//! atomic; the pair is not, and updates are lost as they are in Python. The
-//! fixes make the read and the write one step: [`increment_atomic`]
-//! (`fetch_add`) or [`increment_locked`] (a `Mutex` held across both).
-//!
-//! A race condition can hide. An optimized build may fuse the load and the
-//! store into one instruction, whose window is too short to hit often, so
-//! the racy version keeps them apart with `std::hint::black_box`; and two
-//! threads that never run at the same moment (one core, a busy machine, a
-//! run shorter than a thread's start) have nobody to race with. No update
-//! lost in one run proves nothing.
 
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -50,34 +50,6 @@ use shared::timing::{Stopwatch, plural, seconds};
 use shared::{Failure, Options, println, span};
 
 use crate::{THREADS_ARE_REAL, cannot_start, thread_panicked};
-
-/// The most threads `--threads` accepts.
-pub const MAX_THREADS: u32 = 64;
-
-/// The most increments per thread `--increments` accepts.
-pub const MAX_INCREMENTS: u64 = 10_000_000;
-
-/// Flags of `race`.
-#[derive(clap::Args, Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Args {
-    /// How many threads add to the counter at once.
-    #[arg(long, value_name = "N", default_value_t = 4,
-          value_parser = clap::value_parser!(u32).range(1..=MAX_THREADS as i64))]
-    pub threads: u32,
-
-    /// How many times each thread adds one.
-    #[arg(long, value_name = "M", default_value_t = 1_000_000,
-          value_parser = clap::value_parser!(u64).range(0..=MAX_INCREMENTS))]
-    pub increments: u64,
-
-    /// `--timeline`.
-    #[command(flatten)]
-    pub timeline: TimelineArg,
-
-    /// `--instant`, refused.
-    #[command(flatten)]
-    pub no_instant: NoInstantArg,
-}
 
 // ANCHOR: lost_update
 /// WRONG: `counter += 1` done as `load`, then `store`. Between the two,
@@ -159,6 +131,34 @@ pub fn on_threads<C: Sync>(
     })
 }
 // ANCHOR_END: on_threads
+
+/// The most threads `--threads` accepts.
+pub const MAX_THREADS: u32 = 64;
+
+/// The most increments per thread `--increments` accepts.
+pub const MAX_INCREMENTS: u64 = 10_000_000;
+
+/// Flags of `race`.
+#[derive(clap::Args, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Args {
+    /// How many threads add to the counter at once.
+    #[arg(long, value_name = "N", default_value_t = 4,
+          value_parser = clap::value_parser!(u32).range(1..=MAX_THREADS as i64))]
+    pub threads: u32,
+
+    /// How many times each thread adds one.
+    #[arg(long, value_name = "M", default_value_t = 1_000_000,
+          value_parser = clap::value_parser!(u64).range(0..=MAX_INCREMENTS))]
+    pub increments: u64,
+
+    /// `--timeline`.
+    #[command(flatten)]
+    pub timeline: TimelineArg,
+
+    /// `--instant`, refused.
+    #[command(flatten)]
+    pub no_instant: NoInstantArg,
+}
 
 /// One version's result: what the counter says after every thread is done.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

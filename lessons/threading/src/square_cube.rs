@@ -30,18 +30,6 @@ use shared::{Failure, Options, println, span};
 
 use crate::THREADS_ARE_REAL;
 
-/// Flags of `square-cube`.
-#[derive(clap::Args, Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Args {
-    /// `--timeline`.
-    #[command(flatten)]
-    pub timeline: TimelineArg,
-
-    /// `--instant`, refused.
-    #[command(flatten)]
-    pub no_instant: NoInstantArg,
-}
-
 // ANCHOR: port
 /// `def print_cube(num)`.
 pub fn print_cube(num: u64) {
@@ -69,6 +57,18 @@ pub fn main() -> thread::Result<()> {
     Ok(())
 }
 // ANCHOR_END: port
+
+/// Flags of `square-cube`.
+#[derive(clap::Args, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Args {
+    /// `--timeline`.
+    #[command(flatten)]
+    pub timeline: TimelineArg,
+
+    /// `--instant`, refused.
+    #[command(flatten)]
+    pub no_instant: NoInstantArg,
+}
 
 /// Runs the example.
 pub fn run(args: &Args) -> ExitCode {

@@ -61,18 +61,6 @@ use shared::{Failure, Options, println, span};
 
 use crate::{THREADS_ARE_REAL, cannot_start, thread_panicked};
 
-/// Flags of `thread-info`.
-#[derive(clap::Args, Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Args {
-    /// `--timeline`.
-    #[command(flatten)]
-    pub timeline: TimelineArg,
-
-    /// `--instant`, refused.
-    #[command(flatten)]
-    pub no_instant: NoInstantArg,
-}
-
 // ANCHOR: port
 /// `def func2(n) -> list[int]`: prints the id of the thread it runs on and
 /// the squares of 1 to `n`, and (unlike the original) returns them.
@@ -176,6 +164,18 @@ pub fn start_detached() {
     let _ = wait_until_started.recv();
 }
 // ANCHOR_END: detached
+
+/// Flags of `thread-info`.
+#[derive(clap::Args, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Args {
+    /// `--timeline`.
+    #[command(flatten)]
+    pub timeline: TimelineArg,
+
+    /// `--instant`, refused.
+    #[command(flatten)]
+    pub no_instant: NoInstantArg,
+}
 
 /// Runs every part, in the order of the chapter.
 pub fn run(args: &Args) -> ExitCode {
