@@ -628,3 +628,47 @@ fn a_real_time_chart_keeps_its_labels_and_a_virtual_one_everything() {
     let virtual_chart = "Timeline: 2 rows over 12.00 s (virtual time)\na │██  │\n  └┬──┬┘";
     assert_eq!(normalized("x.txt", virtual_chart), virtual_chart);
 }
+
+/// The comment that lets a chapter whose outputs are generated keep one
+/// pasted, right above its block, with the reason: a run no command can
+/// repeat (a `kill -9` from another terminal, a compiler's error, Python).
+const PASTED: &str = "<!-- output pasted:";
+
+#[test]
+fn a_chapter_with_generated_outputs_pastes_none_without_saying_why() {
+    let mut problems = Vec::new();
+    for language in ["en", "ru"] {
+        for entry in fs::read_dir(root().join("docs").join(language)).unwrap() {
+            let chapter = entry.unwrap().path();
+            let text = fs::read_to_string(&chapter).unwrap();
+            if !text.contains(&format!("{{{{#include {FROM_CHAPTER}")) {
+                continue; // not converted yet
+            }
+            let lines: Vec<&str> = text.lines().collect();
+            let mut index = 0;
+            while index < lines.len() {
+                if lines[index].trim() != "```text" {
+                    index += 1;
+                    continue;
+                }
+                let end =
+                    (index + 1..lines.len()).find(|&end| lines[end].trim() == "```").unwrap_or(lines.len());
+                let block = &lines[index + 1..end];
+                let runs = block.first().is_some_and(|first| first.starts_with("$ "));
+                let included = block.iter().any(|line| line.contains(FROM_CHAPTER));
+                let said = lines[..index].iter().rev().find(|line| !line.trim().is_empty());
+                if runs && !included && !said.is_some_and(|line| line.trim_start().starts_with(PASTED)) {
+                    problems.push(format!(
+                        "{}:{}: `{}` shows a pasted output: include it from docs/outputs, or say why \
+                         it is pasted in a `{PASTED} … -->` line above the block",
+                        chapter.display(),
+                        index + 2,
+                        &block[0][2..]
+                    ));
+                }
+                index = end + 1;
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
