@@ -374,6 +374,9 @@ struct Workers {
     ended: usize,
     /// Whether the workers' numbers in Redis were told.
     numbers_told: bool,
+    /// The exit code a worker told to stop at once ends with, as it was
+    /// told to (130 for Ctrl-C, 143 for SIGTERM): not a failure to report.
+    stopped_with: Option<i32>,
 }
 
 impl Workers {
@@ -421,11 +424,23 @@ impl Workers {
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        Ok(Workers { processes, events, rows: BTreeMap::new(), ended: 0, numbers_told: false })
+        Ok(Workers {
+            processes,
+            events,
+            rows: BTreeMap::new(),
+            ended: 0,
+            numbers_told: false,
+            stopped_with: None,
+        })
     }
 
     /// Sends `order` to every worker still listening.
     fn tell(&mut self, order: ChildOrder) {
+        match order {
+            ChildOrder::StopNow => self.stopped_with = Some(130),
+            ChildOrder::Terminate => self.stopped_with = Some(143),
+            ChildOrder::StopAfterJob => {}
+        }
         for process in &mut self.processes {
             let _ = message::send(process, &order);
         }
@@ -499,6 +514,10 @@ impl Workers {
                 .unwrap_or_else(|error| Err(std::io::Error::other(error)));
             match waited {
                 Ok(status) if status.success() => {}
+                // Told to stop at once, it says so itself and ends with
+                // that stop's code: whether it does depends on whether it
+                // held a job at that moment, so the code is no news.
+                Ok(status) if status.code().is_some() && status.code() == self.stopped_with => {}
                 Ok(status) => eprintln!("worker process {} ended with {status}", index + 1),
                 Err(error) => eprintln!("cannot wait for worker process {}: {error}", index + 1),
             }
