@@ -67,11 +67,15 @@ const TIMEOUT: Duration = Duration::from_secs(120);
 /// of whoever took a piece of work (`Consumer 1`), which is the OS's choice
 /// too (none: `""`): compared as a set of distinct lines, that number as
 /// `<n>`.
-const ORDER_IS_THE_OS: &[(&str, &str)] = &[("queue/threads.txt", "Consumer")];
+const ORDER_IS_THE_OS: &[(&str, &str)] = &[
+    ("queue/threads.txt", "Consumer"),
+    // Which worker thread of the multi-threaded runtime runs a task.
+    ("async-io/runtime-timeline.txt", "worker"),
+];
 
 /// Lessons whose runs measure how fast the CPU does their work (`pool`'s
 /// speed-ups): their outputs (`docs/outputs/<lesson>/…`) are made alone.
-const TIMES_THE_CPU: &[&str] = &["pool/"];
+const TIMES_THE_CPU: &[&str] = &["pool/", "async-io/runtime"];
 
 /// Outputs with verdicts drawn from the times just measured (which method
 /// was fastest, or that none beat the loop), and how those lines begin:
@@ -84,7 +88,7 @@ const VERDICTS_FROM_TIMES: &[(&str, &[&str])] =
 /// them. Elsewhere, on Linux, they are run with only that many CPUs
 /// (`taskset`, which `available_parallelism` obeys); where that cannot be
 /// done, they are skipped, with a note (under `CI=true`, a failure).
-const SEES_THE_CPUS: &[&str] = &["pool/"];
+const SEES_THE_CPUS: &[&str] = &["pool/", "async-io/runtime"];
 const WRITTEN_WITH_CPUS: usize = 2;
 
 fn root() -> PathBuf {
@@ -659,16 +663,35 @@ fn a_chapter_with_generated_outputs_pastes_none_without_saying_why() {
                 let end =
                     (index + 1..lines.len()).find(|&end| lines[end].trim() == "```").unwrap_or(lines.len());
                 let block = &lines[index + 1..end];
-                let runs = block.first().is_some_and(|first| first.starts_with("$ "));
-                let included = block.iter().any(|line| line.contains(FROM_CHAPTER));
+                // The run's command: the block's `$` line, or the ```sh block
+                // of one command right above it.
                 let said = lines[..index].iter().rev().find(|line| !line.trim().is_empty());
-                if runs && !included && !said.is_some_and(|line| line.trim_start().starts_with(PASTED)) {
+                let command_above = (said.is_some_and(|line| line.trim() == "```") && index >= 4)
+                    .then(|| {
+                        let close = (0..index).rev().find(|&at| !lines[at].trim().is_empty())?;
+                        (close >= 2 && lines[close - 2].trim() == "```sh").then(|| lines[close - 1].trim())
+                    })
+                    .flatten()
+                    .filter(|command| command.contains("cargo run"));
+                let shown = match block.first().and_then(|first| first.strip_prefix("$ ")) {
+                    Some(command) => Some(command),
+                    None => command_above,
+                };
+                let runs = shown.is_some();
+                let included = block.iter().any(|line| line.contains(FROM_CHAPTER));
+                let marked =
+                    |line: Option<&&str>| line.is_some_and(|line| line.trim_start().starts_with(PASTED));
+                let sh_block =
+                    command_above.and_then(|_| (0..index).rev().find(|&at| lines[at].trim() == "```sh"));
+                let above_sh =
+                    sh_block.and_then(|at| lines[..at].iter().rev().find(|line| !line.trim().is_empty()));
+                if runs && !included && !marked(said) && !marked(above_sh) {
                     problems.push(format!(
                         "{}:{}: `{}` shows a pasted output: include it from docs/outputs, or say why \
                          it is pasted in a `{PASTED} … -->` line above the block",
                         chapter.display(),
                         index + 2,
-                        &block[0][2..]
+                        shown.unwrap_or_default()
                     ));
                 }
                 index = end + 1;
