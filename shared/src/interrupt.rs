@@ -384,6 +384,20 @@ impl Pending {
         Pending::default()
     }
 
+    /// What a program that takes the user's items sets up first: zero items,
+    /// said on stderr if the program ends before finishing them
+    /// ([`Pending::report_if_the_program_ends_early`]), and Ctrl-C in two
+    /// stages whose first press says how many are left.
+    pub fn watched() -> (Pending, TwoStageStop) {
+        let pending = Pending::new();
+        pending.report_if_the_program_ends_early();
+        let stop = TwoStageStop::on_ctrl_c({
+            let pending = pending.clone();
+            move || pending.get()
+        });
+        (pending, stop)
+    }
+
     fn ledger(&self) -> std::sync::MutexGuard<'_, Ledger> {
         self.ledger.lock().unwrap_or_else(PoisonError::into_inner)
     }

@@ -90,14 +90,9 @@ where
 /// What [`super::run`] runs by default: the stdin closed by the first
 /// Ctrl-C, the numbers counted, and the report's last word.
 pub async fn run(out: &Path) -> Result<(), Failure> {
-    let pending = Pending::new();
-    // Ended early (stdout closed by `| head`), it says which numbers it had
-    // taken and not finished, and exits non-zero.
-    pending.report_if_the_program_ends_early();
-    let stop = TwoStageStop::on_ctrl_c({
-        let pending = pending.clone();
-        move || pending.get()
-    });
+    // Ended early (stdout closed by `| head`), it says which numbers it
+    // had taken and not finished, and exits non-zero.
+    let (pending, stop) = Pending::watched();
     let console = Console::stdin().closed_by(stop.input.clone());
     main(console, out, stop.clone(), pending).await?.finish(&stop)
 }

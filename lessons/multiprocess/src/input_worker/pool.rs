@@ -156,14 +156,9 @@ pub fn run(args: &Args) -> ExitCode {
         let pool = Pool::start(args.workers as usize, &args.out)
             .map_err(|error| Failure::new(format!("cannot start a worker process: {error}")))?
             .terminating(args.terminate);
-        let pending = Pending::new();
         // Ended early (stdout closed by `| head`), it says which numbers it
         // had taken and not finished, and exits non-zero.
-        pending.report_if_the_program_ends_early();
-        let stop = TwoStageStop::on_ctrl_c({
-            let pending = pending.clone();
-            move || pending.get()
-        });
+        let (pending, stop) = Pending::watched();
         let console = Console::stdin().closed_by(stop.input.clone());
         main(console, pool, stop.clone(), pending).await?.finish(&stop)
     })
