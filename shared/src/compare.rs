@@ -184,10 +184,14 @@ impl<'a> Comparison<'a> {
     }
 }
 
+/// A rate needs at least this many items: below it, one slow moment (a
+/// process starting, a busy core) decides the figure, whatever the clock
+/// says. One number through a pipe in 10 ms is not "100 numbers a second".
+pub const MIN_ITEMS_FOR_A_RATE: u64 = 100;
+
 /// `count / elapsed`, per second, or why there is no rate to state: no
-/// items, or a time under `floor` (or the clock's resolution), where the
-/// rate would be the noise's (one number through a pipe in 50 µs is not
-/// "0.02 M numbers/s").
+/// items, fewer than [`MIN_ITEMS_FOR_A_RATE`], or a time under `floor` (or
+/// the clock's resolution), where the rate would be the noise's.
 ///
 /// ```
 /// use std::time::Duration;
@@ -195,12 +199,18 @@ impl<'a> Comparison<'a> {
 ///
 /// let floor = Duration::from_millis(1);
 /// assert_eq!(rate(2_000_000, Duration::from_secs(1), floor), Ok(2e6));
-/// assert!(rate(1, Duration::from_micros(30), floor).unwrap_err().starts_with("too short"));
+/// assert!(rate(1_000, Duration::from_micros(30), floor).unwrap_err().starts_with("too short"));
+/// assert!(rate(1, Duration::from_secs(1), floor).unwrap_err().starts_with("too few items"));
 /// assert_eq!(rate(0, Duration::from_secs(1), floor), Err("no rate: no items".into()));
 /// ```
 pub fn rate(count: u64, elapsed: Duration, floor: Duration) -> Result<f64, String> {
     if count == 0 {
         return Err("no rate: no items".into());
+    }
+    if count < MIN_ITEMS_FOR_A_RATE {
+        return Err(format!(
+            "too few items for a rate (under {MIN_ITEMS_FOR_A_RATE}, one slow moment would decide it)"
+        ));
     }
     let floor = floor.max(resolution());
     if elapsed < floor {
@@ -210,6 +220,21 @@ pub fn rate(count: u64, elapsed: Duration, floor: Duration) -> Result<f64, Strin
         ));
     }
     Ok(count as f64 / elapsed.as_secs_f64())
+}
+
+/// A rate per second in millions, with at least `decimals` decimals and
+/// enough to show two significant digits: `2.42`, `0.40`, `0.000094`, never
+/// a `0.00` for a rate that is not zero.
+///
+/// ```
+/// assert_eq!(shared::compare::millions(2_420_000.0, 2), "2.42");
+/// assert_eq!(shared::compare::millions(94.0, 2), "0.000094");
+/// ```
+pub fn millions(per_second: f64, decimals: usize) -> String {
+    let millions = per_second / 1e6;
+    let needed = if millions > 0.0 && millions < 1.0 { (-millions.log10()).floor() as usize + 2 } else { 0 };
+    let decimals = decimals.max(needed);
+    format!("{millions:.decimals$}")
 }
 
 /// `text` with its first letter a capital: a [`Comparison::sentence`] that
@@ -360,12 +385,23 @@ mod tests {
     fn rates_need_items_and_a_measurable_time() {
         let floor = ms(1);
         assert_eq!(rate(0, ms(5), floor), Err("no rate: no items".into()));
-        let short = rate(1, Duration::from_micros(50), floor).unwrap_err();
+        let short = rate(1_000, Duration::from_micros(50), floor).unwrap_err();
         assert_eq!(
             short,
             "too short for a rate (under the 1.00 ms a time needs here to mean more than noise)"
         );
         assert_eq!(rate(3_000_000, ms(1500), floor), Ok(2e6));
+        assert!(rate(1, ms(10), floor).unwrap_err().starts_with("too few items for a rate"));
+        assert_eq!(rate(100, ms(1000), floor), Ok(100.0));
+    }
+
+    #[test]
+    fn millions_never_reads_zero_for_a_rate_that_is_not() {
+        assert_eq!(millions(2_420_000.0, 2), "2.42");
+        assert_eq!(millions(400_000.0, 2), "0.40");
+        assert_eq!(millions(12_500_000.0, 3), "12.500");
+        assert_eq!(millions(94.0, 2), "0.000094");
+        assert_eq!(millions(1_500.0, 3), "0.0015");
     }
 
     #[test]

@@ -166,7 +166,7 @@ pub fn run(args: &Args) -> ExitCode {
             )));
         }
         let rate = match shared::compare::rate(args.count, elapsed, RATE_FLOOR) {
-            Ok(per_second) => format!("{:.2} M numbers/s", per_second / 1e6),
+            Ok(per_second) => format!("{} M numbers/s", shared::compare::millions(per_second, 2)),
             Err(why) => why,
         };
         println!("pipe: {} in {}: {rate}", numbers(args.count), shared::timing::duration(elapsed));

@@ -244,7 +244,7 @@ pub const RATE_FLOOR: std::time::Duration = std::time::Duration::from_millis(10)
 pub fn rate(items: u64, elapsed: std::time::Duration) -> String {
     let seconds = elapsed.as_secs_f64();
     let rate = match shared::compare::rate(items, elapsed, RATE_FLOOR) {
-        Ok(per_second) => format!("{:.3} M items/s", per_second / 1e6),
+        Ok(per_second) => format!("{} M items/s", shared::compare::millions(per_second, 3)),
         Err(why) => why,
     };
     format!("Moved {} in {seconds:.4} s: {rate}.", plural(items, "item", "items"))
@@ -375,11 +375,13 @@ mod tests {
     fn rates_name_their_unit() {
         let said = rate(1_000_000, std::time::Duration::from_millis(80));
         assert_eq!(said, "Moved 1000000 items in 0.0800 s: 12.500 M items/s.");
-        let instant = rate(1, std::time::Duration::ZERO);
+        let instant = rate(1_000, std::time::Duration::ZERO);
         assert!(
-            instant.starts_with("Moved 1 item in") && instant.contains("too short for a rate"),
+            instant.starts_with("Moved 1000 items in") && instant.contains("too short for a rate"),
             "{instant}"
         );
+        let one = rate(1, std::time::Duration::from_millis(20));
+        assert!(one.contains("too few items for a rate"), "{one}");
         assert!(rate(0, std::time::Duration::from_secs(1)).ends_with("no rate: no items."));
     }
 }
