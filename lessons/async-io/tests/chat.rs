@@ -34,13 +34,17 @@ impl Client {
     }
 }
 
-/// A server on 127.0.0.1, a free port; returns its address.
-async fn server() -> std::net::SocketAddr {
+/// A server on 127.0.0.1, a free port; returns its address, and what the
+/// server prints (a line per line it relays: 20,000 of them, a kilobyte
+/// each, in the slow-reader test) kept out of the test's output while the
+/// capture lives.
+async fn server() -> (std::net::SocketAddr, shared::output::Capture) {
+    let log = shared::output::Capture::start();
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     assert!(address.ip().is_loopback());
     tokio::spawn(serve(listener));
-    address
+    (address, log)
 }
 
 /// Connects a client and reads its welcome; then every earlier client
@@ -56,7 +60,7 @@ async fn join(address: std::net::SocketAddr, name: &str, earlier: &mut [&mut Cli
 
 #[tokio::test]
 async fn a_line_goes_to_every_other_client_and_a_disconnect_is_announced() {
-    let address = server().await;
+    let (address, _log) = server().await;
     let mut one = join(address, "guest1", &mut []).await;
     let mut two = join(address, "guest2", &mut [&mut one]).await;
     let mut three = join(address, "guest3", &mut [&mut one, &mut two]).await;
@@ -76,7 +80,7 @@ async fn a_line_goes_to_every_other_client_and_a_disconnect_is_announced() {
 
 #[tokio::test]
 async fn garbage_huge_lines_and_vanishing_clients_do_not_stop_the_server() {
-    let address = server().await;
+    let (address, _log) = server().await;
     let mut one = join(address, "guest1", &mut []).await;
     let mut two = join(address, "guest2", &mut [&mut one]).await;
 
@@ -110,7 +114,7 @@ async fn garbage_huge_lines_and_vanishing_clients_do_not_stop_the_server() {
 async fn a_client_that_does_not_read_misses_lines_and_holds_nobody_up() {
     use async_io::chat::ROOM_BACKLOG;
 
-    let address = server().await;
+    let (address, _log) = server().await;
     let mut one = join(address, "guest1", &mut []).await;
     let mut two = join(address, "guest2", &mut [&mut one]).await;
     let mut three = join(address, "guest3", &mut [&mut one, &mut two]).await;
