@@ -192,6 +192,13 @@ fn find(name: &str) -> Result<&'static Exercise, ExitCode> {
     Err(ExitCode::from(USAGE))
 }
 
+/// The exercise named `name` and the exercises folder it lives in, or the
+/// message and exit code of whichever is missing: what `check`, `reset` and
+/// `solution` start with.
+fn find_with_root(name: &str) -> Result<(&'static Exercise, PathBuf), ExitCode> {
+    Ok((find(name)?, existing_root()?))
+}
+
 /// Up to three exercise names nearest to `name`: by edit distance, or
 /// containing it (`fetch` finds `th-fetch-add`).
 pub fn closest(name: &str) -> Vec<&'static str> {
@@ -323,12 +330,8 @@ pub fn list(lang: Lang) -> ExitCode {
 
 /// `cargo run -- check NAME`.
 pub fn check(name: &str, lang: Lang) -> ExitCode {
-    let exercise = match find(name) {
-        Ok(exercise) => exercise,
-        Err(code) => return code,
-    };
-    let root = match existing_root() {
-        Ok(root) => root,
+    let (exercise, root) = match find_with_root(name) {
+        Ok(found) => found,
         Err(code) => return code,
     };
     let file = root.join(exercise.path());
@@ -402,12 +405,8 @@ pub fn hint(name: &str, lang: Lang) -> ExitCode {
 
 /// `cargo run -- reset NAME`: the file as given, and the state "not started".
 pub fn reset(name: &str, lang: Lang) -> ExitCode {
-    let exercise = match find(name) {
-        Ok(exercise) => exercise,
-        Err(code) => return code,
-    };
-    let root = match existing_root() {
-        Ok(root) => root,
+    let (exercise, root) = match find_with_root(name) {
+        Ok(found) => found,
         Err(code) => return code,
     };
     let file = root.join(exercise.path());
@@ -438,12 +437,8 @@ pub fn reset(name: &str, lang: Lang) -> ExitCode {
 /// `cargo run -- solution NAME [--force]`: shown once the exercise passes;
 /// before that only with `--force`, and with a warning.
 pub fn solution(name: &str, force: bool, lang: Lang) -> ExitCode {
-    let exercise = match find(name) {
-        Ok(exercise) => exercise,
-        Err(code) => return code,
-    };
-    let root = match existing_root() {
-        Ok(root) => root,
+    let (exercise, root) = match find_with_root(name) {
+        Ok(found) => found,
         Err(code) => return code,
     };
     if Progress::load(&root).state(exercise.name) != State::Passed {
