@@ -185,21 +185,32 @@ impl Worker {
             return self.run_and_store(envelope, payload).await;
         }
         // Taken by popping (`--pop`, WRONG): on no list; started first.
-        let (queue, identity) = (self.settings.queue.clone(), self.identity.clone());
-        let doing = format!("starting job {}", envelope.id);
-        let start = self
-            .redis
-            .patiently(&doing, &self.stop.now, |mut redis| {
-                let (queue, identity) = (queue.clone(), &identity);
-                let (envelope, payload) = (&envelope, payload);
-                async move { queue.start_popped(&mut redis, identity, envelope, payload).await }
-            })
-            .await;
-        match start {
+        match self.start_job(&envelope, payload).await {
             Ok(Some(_)) => self.run_and_store(envelope, payload).await,
             Ok(None) => Ok(Done::AlreadyFinished { id: envelope.id }),
             Err(gave_up) => Err(self.gave_up(gave_up, envelope.id)),
         }
+    }
+
+    /// Marks a job started in Redis, waiting out a Redis that is away:
+    /// `Some(attempt)` if this worker may run it, `None` if it is done
+    /// already or no longer this worker's. A payload taken by popping
+    /// (`--pop`) is on no list, so it is started by its hash alone.
+    async fn start_job(&mut self, envelope: &Envelope, payload: &[u8]) -> Result<Option<u64>, GaveUp> {
+        let (queue, identity, popped) =
+            (self.settings.queue.clone(), self.identity.clone(), self.settings.pop);
+        let doing = format!("starting job {}", envelope.id);
+        self.redis
+            .patiently(&doing, &self.stop.now, |mut redis| {
+                let (queue, identity) = (queue.clone(), &identity);
+                async move {
+                    match popped {
+                        true => queue.start_popped(&mut redis, identity, envelope, payload).await,
+                        false => queue.start(&mut redis, identity, envelope, payload).await,
+                    }
+                }
+            })
+            .await
     }
 
     // ANCHOR: run_and_store
@@ -228,16 +239,7 @@ impl Worker {
             Some(outcome) => Some(outcome),
             None => {
                 if !self.settings.pop {
-                    let doing = format!("starting job {}", envelope.id);
-                    let start = self
-                        .redis
-                        .patiently(&doing, &self.stop.now, |mut redis| {
-                            let (queue, identity) = (queue.clone(), &identity);
-                            let (envelope, payload) = (&envelope, payload);
-                            async move { queue.start(&mut redis, identity, envelope, payload).await }
-                        })
-                        .await;
-                    match start {
+                    match self.start_job(&envelope, payload).await {
                         Ok(Some(_attempt)) => {}
                         Ok(None) => return Ok(Done::AlreadyFinished { id: envelope.id }),
                         Err(GaveUp::Stopped) => return Err(self.give_back_now(envelope.id).await),
