@@ -156,8 +156,12 @@ impl Terminal {
             self.prompt_shown = false;
         }
         match stream {
-            Stream::Stdout => write_line(&mut anstream::stdout().lock(), row, args, newline)?,
-            Stream::Stderr => write_line(&mut anstream::stderr().lock(), row, args, newline)?,
+            Stream::Stdout => {
+                write_line(&mut io::stdout().lock(), anstream::stdout().current_choice(), row, args, newline)?
+            }
+            Stream::Stderr => {
+                write_line(&mut io::stderr().lock(), anstream::stderr().current_choice(), row, args, newline)?
+            }
         }
         if let Some(prompt) = &self.waiting {
             let mut stdout = anstream::stdout().lock();
@@ -169,19 +173,28 @@ impl Terminal {
     }
 }
 
+/// Writes one line, colored as `choice` says (escape codes kept, or
+/// stripped when the stream is not a terminal or `NO_COLOR` is set), in one
+/// call. Standard error is not buffered: a line written in pieces (its text,
+/// its color codes, its newline) would be cut by the line of another process
+/// writing to the same terminal or pipe at that moment (`demo` and its
+/// worker processes share one), and a reader would see two half lines.
 fn write_line(
     out: &mut impl Write,
+    choice: anstream::ColorChoice,
     row: Option<usize>,
     args: fmt::Arguments<'_>,
     newline: bool,
 ) -> io::Result<()> {
+    let mut line = anstream::AutoStream::new(Vec::new(), choice);
     match row {
-        Some(row) => write!(out, "{}", colors::paint(row, args))?,
-        None => out.write_fmt(args)?,
+        Some(row) => write!(line, "{}", colors::paint(row, args))?,
+        None => line.write_fmt(args)?,
     }
     if newline {
-        out.write_all(b"\n")?;
+        line.write_all(b"\n")?;
     }
+    out.write_all(&line.into_inner())?;
     // Flushing here makes a write error show up now, at this line.
     out.flush()
 }
@@ -382,5 +395,31 @@ mod tests {
         }
         crate::println!("c");
         assert_eq!(outer.texts(), ["a", "c"]);
+    }
+
+    #[test]
+    fn a_line_is_written_in_one_call_colored_or_not() {
+        /// Records each call that writes, as a pipe would receive them.
+        struct Calls(Vec<Vec<u8>>);
+        impl Write for Calls {
+            fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+                self.0.push(bytes.to_vec());
+                Ok(bytes.len())
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        for choice in [anstream::ColorChoice::Never, anstream::ColorChoice::AlwaysAnsi] {
+            let mut calls = Calls(Vec::new());
+            write_line(&mut calls, choice, Some(1), format_args!("worker {}: {}", 1, "stored"), true)
+                .unwrap();
+            assert_eq!(calls.0.len(), 1, "{choice:?}: {:?}", calls.0);
+            let line = String::from_utf8(calls.0.remove(0)).unwrap();
+            assert!(
+                line.ends_with("worker 1: stored\n") || line.contains("worker 1: stored\u{1b}"),
+                "{line:?}"
+            );
+        }
     }
 }
