@@ -50,15 +50,23 @@ pub(crate) fn lesson(name: &str) -> Command {
     command
 }
 
-/// A directory of its own for one command.
+/// A directory of its own for one command, in cargo's scratch space for
+/// integration tests (`target/tmp`), under a folder for this test binary
+/// that its first call empties: runs leave no folders in the system's
+/// temporary directory, and one run's folders go with the next run.
 fn scratch() -> PathBuf {
     use std::sync::atomic::{AtomicUsize, Ordering};
+    static BASE: OnceLock<PathBuf> = OnceLock::new();
     static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "course-tests-{}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    ));
+    let base = BASE.get_or_init(|| {
+        let test = std::env::current_exe()
+            .ok()
+            .and_then(|exe| Some(exe.file_stem()?.to_string_lossy().into_owned()));
+        let base = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("scratch").join(test.unwrap_or_default());
+        let _ = std::fs::remove_dir_all(&base);
+        base
+    });
+    let dir = base.join(NEXT.fetch_add(1, Ordering::Relaxed).to_string());
     std::fs::create_dir_all(&dir).expect("cannot make a scratch directory");
     dir
 }
