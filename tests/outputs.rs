@@ -32,6 +32,13 @@
 //!   `UPDATE_OUTPUTS=all` writes every file that is not byte for byte the
 //!   same, new times included.
 //!
+//! A run that no single command makes (a worker killed from another
+//! terminal, two workers, a Redis server stopped and started again) is a
+//! session: `docs/outputs/<lesson>/<name>.session` writes it down step by
+//! step, [`session`] plays it (against a private `redis-server` for the
+//! `distributed` lesson) and writes its transcript, one anchor per shown
+//! command, which the chapters include by anchor under their own `$` line.
+//!
 //! Runs on the virtual clock (`--instant`) are compared byte for byte. Runs on
 //! the real clock are compared after a normalisation, stated in
 //! `docs/outputs/README.md` (durations, speed ratios, the bars of a real-time
@@ -44,6 +51,8 @@
 //! builds the lessons it runs the way the other cross-lesson tests do
 //! (`tests/support`), and sits beside `tests/course.rs`'s `UPDATE_EXCERPTS`.
 
+#[path = "outputs/session.rs"]
+mod session;
 mod support;
 
 use std::collections::BTreeMap;
@@ -75,16 +84,22 @@ const ORDER_IS_THE_OS: &[(&str, &str)] = &[
     // Two workers end in the same second, and the parent's `Finishing work`
     // races the workers' lines: the order differs from run to run.
     ("multiprocess/input-worker-workers-2.txt", ""),
+    // The parent's `Finishing work` (its input ended) races worker 1's lines.
+    ("multiprocess/input-worker-killed.txt", ""),
     ("threading/square-cube-timeline.txt", ""),
     ("threading/thread-info.txt", ""),
     ("threading/kitchen-timeline.txt", "cook"),
     ("threading/deadlock-timeline.txt", ""),
     ("threading/send-sync.txt", ""),
+    // The worker's heartbeat and its storing of a result both wait for the
+    // restarted server: which reaches it first is the scheduler's.
+    ("distributed/restart.txt", ""),
 ];
 
 /// Lessons whose runs measure how fast the CPU does their work (`pool`'s
 /// speed-ups): their outputs (`docs/outputs/<lesson>/…`) are made alone.
-const TIMES_THE_CPU: &[&str] = &["pool/", "async-io/runtime", "threading/cpu", "multiprocess/pipe"];
+const TIMES_THE_CPU: &[&str] =
+    &["pool/", "async-io/runtime", "threading/cpu", "multiprocess/pipe", "distributed/demo-timeline"];
 
 /// Outputs with verdicts drawn from the times just measured (which method
 /// was fastest, or that none beat the loop), and how those lines begin:
@@ -100,8 +115,38 @@ const VERDICTS_FROM_TIMES: &[(&str, &[&str])] = &[
 /// Outputs with lines that a run prints or not, as the scheduler has it
 /// (a thread that found a lock free did not wait for it), and how those
 /// lines begin: left out of the comparison.
-const MAY_NOT_APPEAR: &[(&str, &[&str])] =
-    &[("threading/deadlock-timeline.txt", &["thread 1: waits", "thread 2: waits"])];
+const MAY_NOT_APPEAR: &[(&str, &[&str])] = &[
+    ("threading/deadlock-timeline.txt", &["thread 1: waits", "thread 2: waits"]),
+    // Whether demo's second worker process registered first in Redis.
+    ("distributed/demo-timeline.txt", &[THE_WORKERS_NUMBERS]),
+    // A worker process that had taken a job in advance gives it back.
+    ("distributed/demo-ctrl-c.txt", &[THE_WORKERS_NUMBERS, "worker 1: gave", "worker 2: gave"]),
+    // Who notices the server's death first, and in which call, is the
+    // scheduler's: the end (what was not done) is compared.
+    (
+        "distributed/demo-server-killed.txt",
+        &[THE_WORKERS_NUMBERS, "worker 1: cannot reach", "worker 2: cannot reach", "demo: cannot reach"],
+    ),
+];
+
+/// How `demo` begins the line that says its workers' numbers in Redis
+/// differ from its own.
+const THE_WORKERS_NUMBERS: &str = "The workers' numbers in Redis";
+
+/// Outputs with counts that depend on when a signal came or how the jobs
+/// fell to the workers (`demo`'s jobs per worker, the jobs done before a
+/// Ctrl-C), and how the lines with them begin: their numbers are compared
+/// as `<n>`.
+const COUNTS_VARY: &[(&str, &[&str])] = &[
+    ("distributed/demo-timeline.txt", &["200 jobs finished"]),
+    (
+        "distributed/demo-ctrl-c.txt",
+        &["Ctrl-C: the workers take no new jobs", "error: stopped by Ctrl-C with", "  queued", "  finished"],
+    ),
+    ("distributed/demo-server-killed.txt", &["error: the private redis-server"]),
+    // Where in a transaction Redis ran out of memory depends on its version.
+    ("distributed/out-of-memory.txt", &["error: Redis at"]),
+];
 
 /// Outputs that depend on how many threads the machine runs at once (`pool`
 /// makes one worker per CPU), and that number on the machine that wrote
@@ -123,6 +168,8 @@ struct Shown {
     /// Relative to `docs/outputs`: `pool/sequential.txt`. A range of its
     /// lines (`:7:9`) is the chapter's choice; `tests/book.rs` checks it.
     file: String,
+    /// The anchor included (`:worker-1`): a session's step.
+    anchor: Option<String>,
 }
 
 /// Every included output in the chapters of both books.
@@ -163,8 +210,13 @@ fn shown() -> Vec<Shown> {
                     panic!("{place}: an included output needs its command above it, as a `$ …` line")
                 });
                 assert!(in_block, "{place}: an included output belongs in a ```text block");
-                let file = target.split(':').next().unwrap().to_string();
-                found.push(Shown { place, command, file });
+                let mut parts = target.split(':');
+                let file = parts.next().unwrap().to_string();
+                let anchor = parts
+                    .next()
+                    .filter(|part| part.starts_with(|c: char| c.is_ascii_alphabetic()))
+                    .map(str::to_string);
+                found.push(Shown { place, command, file, anchor });
             }
         }
     }
@@ -175,7 +227,7 @@ fn shown() -> Vec<Shown> {
 struct Run {
     lesson: String,
     args: Vec<String>,
-    stdin: String,
+    stdin: Vec<u8>,
 }
 
 /// `printf '1\n2\n' | cargo run -p LESSON -- ARGS  # comment`: the forms the
@@ -184,12 +236,12 @@ struct Run {
 fn parse(command: &str) -> Result<Run, String> {
     let words = split_words(command)?;
     let mut words = words.as_slice();
-    let mut stdin = String::new();
-    if let [printf, format, pipe, rest @ ..] = words
-        && printf == "printf"
+    let mut stdin = Vec::new();
+    if let [program, format, pipe, rest @ ..] = words
+        && program == "printf"
         && pipe == "|"
     {
-        stdin = format.replace("\\n", "\n").replace("\\t", "\t");
+        stdin = printf(format)?;
         words = rest;
     }
     let [cargo, run, p, lesson, rest @ ..] = words else {
@@ -204,6 +256,35 @@ fn parse(command: &str) -> Result<Run, String> {
         _ => return Err("the lesson's arguments go after `--`".into()),
     };
     Ok(Run { lesson: lesson.clone(), args, stdin })
+}
+
+/// The bytes `printf FORMAT` prints: `\n`, `\t` and `\xHH` escapes, no `%`.
+fn printf(format: &str) -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::new();
+    let mut rest = format;
+    while let Some(c) = rest.chars().next() {
+        rest = &rest[c.len_utf8()..];
+        match c {
+            '%' => return Err("printf's `%` is not read here".into()),
+            '\\' => {
+                let escape = rest.chars().next().ok_or("a `\\` at the end")?;
+                rest = &rest[escape.len_utf8()..];
+                match escape {
+                    'n' => bytes.push(b'\n'),
+                    't' => bytes.push(b'\t'),
+                    '\\' => bytes.push(b'\\'),
+                    'x' => {
+                        let hex = rest.get(..2).ok_or("`\\x` needs two hex digits")?;
+                        bytes.push(u8::from_str_radix(hex, 16).map_err(|_| "`\\x` needs two hex digits")?);
+                        rest = &rest[2..];
+                    }
+                    other => return Err(format!("printf's `\\{other}` is not read here")),
+                }
+            }
+            c => bytes.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes()),
+        }
+    }
+    Ok(bytes)
 }
 
 /// Shell words: split at spaces, `'…'` kept whole, a `#` word ends the line.
@@ -232,7 +313,20 @@ fn split_words(command: &str) -> Result<Vec<String>, String> {
                         None => return Err("an unclosed quote".into()),
                     }
                 }
-            } else if c == '"' || c == '\\' || c == '$' || c == '`' {
+            } else if c == '"' {
+                // Double quotes only around plain text: what a shell would
+                // expand or escape in them needs a shell.
+                loop {
+                    match chars.next() {
+                        Some('"') => break,
+                        Some(c @ ('$' | '`' | '\\' | '!')) => {
+                            return Err(format!("`{c}` in \"…\" needs a shell"));
+                        }
+                        Some(c) => word.push(c),
+                        None => return Err("an unclosed quote".into()),
+                    }
+                }
+            } else if c == '\\' || c == '$' || c == '`' {
                 return Err(format!("`{c}` needs a shell; use '…'"));
             } else {
                 word.push(c);
@@ -247,6 +341,11 @@ fn split_words(command: &str) -> Result<Vec<String>, String> {
 /// show it (stdout and stderr interleaved), or why it could not be had.
 fn run(file: &str, command: &str) -> Result<String, String> {
     let run = parse(command)?;
+    if run.lesson == "distributed"
+        && let Err(why) = distributed::server::find()
+    {
+        return Err(format!("{SKIPPED}{why}"));
+    }
     let (mut reader, writer) = std::io::pipe().map_err(|error| error.to_string())?;
     let mut lesson = support::lesson(&run.lesson);
     lesson.args(&run.args);
@@ -266,7 +365,7 @@ fn run(file: &str, command: &str) -> Result<String, String> {
     drop(lesson);
     if let Some(mut input) = child.stdin.take() {
         // A program that stops reading early closes the pipe: not an error here.
-        let _ = input.write_all(run.stdin.as_bytes());
+        let _ = input.write_all(&run.stdin);
     }
     let reading = std::thread::spawn(move || {
         let mut bytes = Vec::new();
@@ -357,7 +456,7 @@ fn normalized(file: &str, output: &str) -> String {
             lines.push("<axis>".to_string());
             continue;
         }
-        let normal = durations(line);
+        let normal = durations(&servers(line));
         if normal == line {
             lines.push(normal);
         } else {
@@ -373,6 +472,11 @@ fn normalized(file: &str, output: &str) -> String {
     if let Some((_, starts)) = VERDICTS_FROM_TIMES.iter().find(|(name, _)| *name == file) {
         for line in lines.iter_mut().filter(|line| starts.iter().any(|start| line.starts_with(start))) {
             *line = "<verdict>".to_string();
+        }
+    }
+    if let Some((_, starts)) = COUNTS_VARY.iter().find(|(name, _)| *name == file) {
+        for line in lines.iter_mut().filter(|line| starts.iter().any(|start| line.starts_with(start))) {
+            *line = counts(line);
         }
     }
     if let Some((_, starts)) = MAY_NOT_APPEAR.iter().find(|(name, _)| *name == file) {
@@ -451,6 +555,55 @@ fn durations(line: &str) -> String {
     out
 }
 
+/// `line` with what differs from one Redis server to the next as a
+/// placeholder: the port (`127.0.0.1:<port>`: a private server's is a free
+/// one), the version (`redis-server <version>`), a private server's folder
+/// (`<folder>`) and the number of an OS error (`os error <n>`: 111 on Linux
+/// is 61 on macOS).
+fn servers(line: &str) -> String {
+    let mut out = line.to_string();
+    for (before, placeholder) in
+        [("127.0.0.1:", "<port>"), ("redis-server ", "<version>"), ("os error ", "<n>")]
+    {
+        let mut from = 0;
+        while let Some(at) = out[from..].find(before) {
+            let start = from + at + before.len();
+            let length =
+                out[start..].find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(out.len() - start);
+            let value = out[start..start + length].trim_end_matches('.');
+            if value.starts_with(|c: char| c.is_ascii_digit()) {
+                out.replace_range(start..start + value.len(), placeholder);
+            }
+            from = start;
+        }
+    }
+    while let Some(at) = out.find("distributed-redis-") {
+        let start = out[..at].rfind(' ').map_or(0, |space| space + 1);
+        let end = out[at..].find([' ', ')']).map_or(out.len(), |end| at + end);
+        out.replace_range(start..end, "<folder>");
+    }
+    out
+}
+
+/// `line` with every number as `<n>`, and without what says that a
+/// worker's number in Redis is not `demo`'s (`worker 1 (2 in Redis): 99`).
+fn counts(line: &str) -> String {
+    let mut out = String::new();
+    let mut in_number = false;
+    for c in line.chars() {
+        if c.is_ascii_digit() || (in_number && c == ',') {
+            if !in_number {
+                out.push_str("<n>");
+                in_number = true;
+            }
+        } else {
+            in_number = false;
+            out.push(c);
+        }
+    }
+    out.replace(" (<n> in Redis)", "")
+}
+
 /// After a number, a rate (`M numbers/s`, `MB/s`): the rest of the line
 /// after it.
 fn rate(text: &str) -> Option<&str> {
@@ -501,9 +654,45 @@ fn every_output_the_book_shows_is_what_its_command_prints() {
     let update = std::env::var("UPDATE_OUTPUTS").ok();
     let shown = shown();
     let mut problems = Vec::new();
+    // Transcripts of sessions (`x.txt` beside `x.session`), each included
+    // by its steps' anchors under the steps' commands.
+    let mut sessions: BTreeMap<String, (PathBuf, String)> = BTreeMap::new();
+    for one in &shown {
+        let session = root().join(OUTPUTS).join(&one.file).with_extension("session");
+        if !session.exists() {
+            continue;
+        }
+        let steps = match session::shown_commands(&session) {
+            Ok(steps) => steps,
+            Err(error) => {
+                problems.push(error);
+                continue;
+            }
+        };
+        let Some(anchor) = &one.anchor else {
+            problems.push(format!("{}: a session's transcript is included by a step's anchor", one.place));
+            continue;
+        };
+        let name = session.strip_prefix(root()).unwrap().display().to_string().replace('\\', "/");
+        match steps.iter().find(|(step, _)| step == anchor) {
+            None => problems.push(format!("{}: {name} has no step {anchor}", one.place)),
+            Some((_, command)) if split_words(command) != split_words(&one.command) => {
+                problems.push(format!(
+                    "{}: `{}` is shown above step {anchor} of {name}, which runs `{command}`",
+                    one.place, one.command
+                ))
+            }
+            Some(_) => {}
+        }
+        sessions.insert(one.file.clone(), (session, name));
+    }
     // One command per file, whichever chapter and language shows it.
     let mut commands: BTreeMap<String, (String, String)> = BTreeMap::new();
-    for one in &shown {
+    for (file, (_, described)) in &sessions {
+        let place = shown.iter().find(|one| one.file == *file).unwrap().place.clone();
+        commands.insert(file.clone(), (described.clone(), place));
+    }
+    for one in shown.iter().filter(|one| !sessions.contains_key(&one.file)) {
         match commands.get(&one.file) {
             Some((command, place)) if *command != one.command => problems.push(format!(
                 "{}: {} is shown as the output of `{}`, but {place} says `{command}`",
@@ -527,9 +716,16 @@ fn every_output_the_book_shows_is_what_its_command_prints() {
     let mut timed_outputs = Vec::new();
     let mut outputs: BTreeMap<String, Result<String, String>> = std::thread::scope(|scope| {
         let alongside = update.is_none().then(|| scope.spawn(run_timed));
+        let sessions = &sessions;
         let running: Vec<_> = untimed
             .into_iter()
-            .map(|(file, (command, _))| (file.clone(), scope.spawn(move || run(file, command))))
+            .map(|(file, (command, _))| {
+                let output = move || match sessions.get(file) {
+                    Some((session, _)) => session::run(session),
+                    None => run(file, command),
+                };
+                (file.clone(), scope.spawn(output))
+            })
             .collect();
         if let Some(alongside) = alongside {
             timed_outputs = alongside.join().unwrap();
@@ -546,11 +742,11 @@ fn every_output_the_book_shows_is_what_its_command_prints() {
         let output = match output {
             Ok(output) => output,
             Err(error) if error.starts_with(SKIPPED) && std::env::var_os("CI").is_none() => {
-                eprintln!("{place}: `{command}`: {error}");
+                eprintln!("{place}: {}: {error}", what_ran(command));
                 continue;
             }
             Err(error) => {
-                problems.push(format!("{place}: `{command}`: {error}"));
+                problems.push(format!("{place}: {}: {error}", what_ran(command)));
                 continue;
             }
         };
@@ -582,8 +778,9 @@ fn every_output_the_book_shows_is_what_its_command_prints() {
         let (expected, actual) = (normalized(file, &written), normalized(file, output));
         if expected != actual {
             problems.push(format!(
-                "{place}: `{command}` no longer prints what {OUTPUTS}/{file} shows \
+                "{place}: {} no longer prints what {OUTPUTS}/{file} shows \
                  (- the file, + this run, normalised as docs/outputs/README.md says):\n{}",
+                what_ran(command),
                 difference(&expected, &actual)
             ));
         }
@@ -595,8 +792,17 @@ fn every_output_the_book_shows_is_what_its_command_prints() {
         if name.ends_with(".txt") && !commands.contains_key(&name) {
             problems.push(format!("{OUTPUTS}/{name}: no chapter includes it"));
         }
+        let transcript = name.strip_suffix(".session").map(|stem| format!("{stem}.txt"));
+        if transcript.is_some_and(|transcript| !commands.contains_key(&transcript)) {
+            problems.push(format!("{OUTPUTS}/{name}: no chapter includes a step of it"));
+        }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// A command as the messages name it: `` `cargo run …` ``, or a session's file.
+fn what_ran(command: &str) -> String {
+    if command.ends_with(".session") { format!("the session {command}") } else { format!("`{command}`") }
 }
 
 fn walk(dir: &Path) -> Vec<PathBuf> {
@@ -643,7 +849,7 @@ fn the_commands_are_read_as_the_chapters_write_them() {
         .unwrap();
     assert_eq!(run.lesson, "async-io");
     assert_eq!(run.args, ["input-worker", "--instant"]);
-    assert_eq!(run.stdin, "1\n0\nabc\n");
+    assert_eq!(run.stdin, b"1\n0\nabc\n");
     assert!(parse("cargo run --release -p pool -- map").is_err());
     assert!(parse("cargo run -p pool map").is_err());
     assert!(parse("cargo run -p pool -- map \"$HOME\"").is_err());
