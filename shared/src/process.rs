@@ -336,7 +336,14 @@ impl Iterator for Lines {
 /// parent's next write waits: back-pressure through the pipe, as in a shell
 /// pipeline. While it waits for room, the thread does not read, so a dead
 /// parent is noticed once the worker has taken what is held.
-pub const MESSAGES_HELD: usize = 16;
+///
+/// Not smaller: with small messages (plain `pipe`, a number each) the
+/// reading thread would wait for room again and again, and each wait is a
+/// thread put to sleep and woken (tens of microseconds). A bound of 16 made
+/// plain `pipe` 2.5 times as slow as 64 (0.34 against 0.85 M numbers/s;
+/// 64 is as fast as no bound), and 64 batches of `--tuned` are 2.6 MB at
+/// most.
+pub const MESSAGES_HELD: usize = 64;
 
 /// The parent, seen from a worker: the messages it sends.
 #[derive(Debug)]
