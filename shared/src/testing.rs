@@ -14,6 +14,7 @@
 
 pub mod cli;
 pub mod compile_fail;
+pub mod input_worker;
 
 use crate::output::{Capture, Line};
 use crate::timeline::{self, Bar, Chart, Timeline};

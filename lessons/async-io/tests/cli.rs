@@ -1,11 +1,12 @@
 //! The real `async-io` binary, run as a learner runs it.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use assert_cmd::Command;
 use predicates::prelude::*;
 use shared::testing::cli::{examples_in, flags_in, lines_where, success_stdout};
+use shared::testing::input_worker::{Contract, assert_written};
 
 fn async_io() -> Command {
     let mut command = Command::cargo_bin("async-io").unwrap();
@@ -267,137 +268,59 @@ fn chess_played_live_prints_the_times_of_the_virtual_run() {
     assert_eq!(exhibition_times(&live), exhibition_times(&simulated));
 }
 
-/// Runs `input-worker --instant` on `input` in a fresh folder; returns the
-/// folder, stdout and stderr, after checking the exit code is 0.
-fn input_worker(name: &str, input: Vec<u8>) -> (PathBuf, String, String) {
-    let dir = scratch(name);
-    let out = dir.join("out");
-    let output = async_io()
-        .args(["input-worker", "--instant", "--out"])
-        .arg(&out)
-        .write_stdin(input)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8(output.stdout).unwrap();
-    let stderr = String::from_utf8(output.stderr).unwrap();
-    assert_eq!(output.status.code(), Some(0), "{stdout}\n{stderr}");
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    (out, stdout, stderr)
-}
-
-/// Exactly `1.txt` and `2.txt`, holding `Hello, 1!` and `Hello, 2!`, and the
-/// status lines in order.
-fn assert_one_and_two_written(out: &Path, stdout: &str) {
-    let mut names: Vec<String> = std::fs::read_dir(out)
-        .unwrap()
-        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
-        .collect();
-    names.sort();
-    assert_eq!(names, ["1.txt", "2.txt"]);
-    assert_eq!(std::fs::read_to_string(out.join("1.txt")).unwrap(), "Hello, 1!");
-    assert_eq!(std::fs::read_to_string(out.join("2.txt")).unwrap(), "Hello, 2!");
-    let status =
-        lines_where(stdout, |line| ["Starting work", "Finishing work", "Work ended"].contains(&line));
-    assert_eq!(status, ["Starting work", "Finishing work", "Work ended"], "{stdout}");
+/// `input-worker --instant [FLAGS]`, checked against what both ports of the
+/// input-worker promise (`shared::testing::input_worker`).
+fn contract(flags: &'static [&'static str]) -> Contract {
+    Contract::new("async-io", env!("CARGO_TARGET_TMPDIR"), move |out| {
+        let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("async-io"));
+        command.env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE").env("COLUMNS", "80");
+        command.args(["input-worker", "--instant"]).args(flags).arg("--out").arg(out);
+        command
+    })
 }
 
 #[test]
 fn input_worker_writes_a_file_per_number_until_a_non_number() {
-    let (out, stdout, stderr) = input_worker("iw-abc", b"1\n2\nabc\n3\n".to_vec());
-    assert_one_and_two_written(&out, &stdout);
-    assert!(stdout.contains("\"abc\" is not a number"), "{stdout}");
-    // The line after the end of input is answered, not swallowed.
-    assert!(stderr.contains("\"3\" was not taken"), "{stderr}");
-    // Piped input is echoed after its prompt, one prompt per line read.
-    let prompts = lines_where(&stdout, |line| line.starts_with("Enter a number: "));
-    assert_eq!(prompts, ["Enter a number: 1", "Enter a number: 2", "Enter a number: abc"]);
+    contract(&[]).writes_a_file_per_number_until_a_non_number();
 }
 
 /// `--plain` runs the port the chapter shows first, on its own.
 #[test]
 fn the_plain_input_worker_runs_on_its_own() {
-    let dir = scratch("iw-plain");
-    let out = dir.join("out");
-    let output = async_io()
-        .args(["input-worker", "--plain", "--instant", "--out"])
-        .arg(&out)
-        .write_stdin("1\n2\nabc\n")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8(output.stdout).unwrap();
-    assert_eq!(output.status.code(), Some(0), "{stdout}");
-    assert_one_and_two_written(&out, &stdout);
-    let wrote = lines_where(&stdout, |line| line.starts_with("Worker: wrote"));
-    assert_eq!(wrote.len(), 2, "{stdout}");
+    let run = contract(&["--plain"]).run("plain", b"1\n2\nabc\n");
+    assert_written(&run, &[1, 2]);
+    let wrote = lines_where(&run.stdout, |line| line.starts_with("Worker: wrote"));
+    assert_eq!(wrote.len(), 2, "{}", run.stdout);
 }
 
 #[test]
 fn input_worker_stops_reading_at_eof() {
-    let (out, stdout, _) = input_worker("iw-eof", b"1\n2".to_vec());
-    assert_one_and_two_written(&out, &stdout);
+    contract(&[]).stops_reading_at_eof();
 }
 
 #[test]
 fn input_worker_skips_invalid_utf8_and_over_long_lines_with_a_message() {
-    let mut input = b"1\n\xff\xfe\x80\n".to_vec();
-    input.extend(std::iter::repeat_n(b'5', 100_000));
-    input.extend(b"\n2\n");
-    let (out, stdout, stderr) = input_worker("iw-bad-lines", input);
-    assert_one_and_two_written(&out, &stdout);
-    assert!(stderr.contains("not valid UTF-8"), "{stderr}");
-    assert!(stderr.contains("longer than 1024 bytes"), "{stderr}");
+    contract(&[]).skips_invalid_utf8_and_over_long_lines();
 }
 
 #[test]
 fn input_worker_refuses_a_number_too_large_to_sleep_on_and_goes_on() {
-    let (out, stdout, stderr) = input_worker("iw-huge", b"1\n99999999999999999999999\n2\n".to_vec());
-    assert_one_and_two_written(&out, &stdout);
-    assert!(stderr.contains("99999999999999999999999 is too large"), "{stderr}");
+    contract(&[]).refuses_a_number_too_large_to_sleep_on();
 }
 
 #[test]
 fn input_worker_with_no_input_at_all_still_ends_cleanly() {
-    let (out, stdout, _) = input_worker("iw-empty", Vec::new());
-    assert_eq!(stdout, "Starting work\nFinishing work\nWork ended\n");
-    assert_eq!(std::fs::read_dir(out).unwrap().count(), 0);
+    contract(&[]).ends_cleanly_with_no_input();
 }
 
 #[test]
 fn input_worker_says_why_when_the_folder_cannot_be_made() {
-    let dir = scratch("iw-bad-out");
-    let file = dir.join("a-file");
-    std::fs::write(&file, "").unwrap();
-    async_io()
-        .args(["input-worker", "--out"])
-        .arg(file.join("sub"))
-        .write_stdin("1\n")
-        .assert()
-        .code(1)
-        .stderr(
-            predicate::str::contains("cannot create the folder")
-                .and(predicate::str::contains("panicked").not()),
-        );
+    contract(&[]).says_why_when_the_folder_cannot_be_made();
 }
 
 #[test]
 fn input_worker_exits_non_zero_when_a_file_cannot_be_written() {
-    let dir = scratch("iw-write-fails");
-    let out = dir.join("out");
-    // A non-empty folder where 1.txt should go: the file cannot replace it.
-    std::fs::create_dir_all(out.join("1.txt").join("taken")).unwrap();
-    let output = async_io()
-        .args(["input-worker", "--instant", "--out"])
-        .arg(&out)
-        .write_stdin("1\n2\n")
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8(output.stderr).unwrap();
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
-    assert!(
-        stderr.contains("cannot write") && stderr.contains("could not write the files for 1"),
-        "{stderr}"
-    );
-    assert_eq!(std::fs::read_to_string(out.join("2.txt")).unwrap(), "Hello, 2!");
+    contract(&[]).exits_non_zero_when_a_file_cannot_be_written();
 }
 
 /// `/dev/full` accepts nothing: every write fails with "no space left".

@@ -1,14 +1,19 @@
 //! The real `multiprocess` binary, run as a learner runs it, with its real
 //! child processes.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use assert_cmd::Command;
 use predicates::prelude::*;
 use shared::testing::cli::{examples_in, flags_in, lines_where, success_stdout};
+use shared::testing::input_worker::{Contract, Run, assert_written, files_in};
 
 fn multiprocess() -> Command {
-    let mut command = Command::cargo_bin("multiprocess").unwrap();
+    Command::from_std(multiprocess_std())
+}
+
+fn multiprocess_std() -> std::process::Command {
+    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("multiprocess"));
     // Tests see plain text whatever the environment says about colors.
     command.env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE").env("COLUMNS", "80");
     command
@@ -245,104 +250,63 @@ fn pipe_delivers_every_number_once_plain_and_tuned() {
     assert!(one.contains("pipe: 1 number in "), "{one}");
 }
 
-/// Runs `input-worker` on `input` in a fresh folder; returns the folder,
-/// stdout and stderr, after checking the exit code is 0.
-fn input_worker(name: &str, input: Vec<u8>, workers: u32) -> (PathBuf, String, String) {
-    let dir = scratch(name);
-    let out = dir.join("out");
-    let output = multiprocess()
-        .args(["input-worker", "--workers", &workers.to_string(), "--out"])
-        .arg(&out)
-        .write_stdin(input)
-        .timeout(std::time::Duration::from_secs(60))
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8(output.stdout).unwrap();
-    let stderr = String::from_utf8(output.stderr).unwrap();
-    assert_eq!(output.status.code(), Some(0), "{stdout}\n{stderr}");
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    (out, stdout, stderr)
-}
-
-/// The names in `out`, sorted, hidden temporary files included.
-fn files_in(out: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(out)
-        .unwrap()
-        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
-        .collect();
-    names.sort();
-    names
-}
-
-/// Exactly the files of `numbers`, each holding `Hello, i!`, and the status
-/// lines in order.
-fn assert_written(out: &Path, stdout: &str, numbers: &[u64]) {
-    let mut expected: Vec<String> = numbers.iter().map(|i| format!("{i}.txt")).collect();
-    expected.sort();
-    assert_eq!(files_in(out), expected, "{stdout}");
-    for i in numbers {
-        assert_eq!(std::fs::read_to_string(out.join(format!("{i}.txt"))).unwrap(), format!("Hello, {i}!"));
-    }
-    let status =
-        lines_where(stdout, |line| ["Starting work", "Finishing work", "Work ended"].contains(&line));
-    assert_eq!(status, ["Starting work", "Finishing work", "Work ended"], "{stdout}");
-    assert!(stdout.ends_with("Work ended\n"), "{stdout}");
+/// `input-worker --workers N`, checked against what both ports of the
+/// input-worker promise (`shared::testing::input_worker`); the tests below
+/// add what only worker processes do.
+fn contract(workers: u32) -> Contract {
+    Contract::new("multiprocess", env!("CARGO_TARGET_TMPDIR"), move |out| {
+        let mut command = multiprocess_std();
+        command.args(["input-worker", "--workers", &workers.to_string(), "--out"]).arg(out);
+        command
+    })
 }
 
 #[test]
 fn input_worker_writes_a_file_per_number_until_a_non_number() {
-    let (out, stdout, stderr) = input_worker("iw-x", b"1\n0\n2\nx\n3\n".to_vec(), 1);
-    assert_written(&out, &stdout, &[1, 0, 2]);
-    assert!(stdout.contains("\"x\" is not a number"), "{stdout}");
-    assert!(stderr.contains("\"3\" was not taken"), "{stderr}");
-    let prompts = lines_where(&stdout, |line| line.starts_with("Enter a number: "));
-    assert_eq!(prompts, ["Enter a number: 1", "Enter a number: 0", "Enter a number: 2", "Enter a number: x"]);
+    let run = contract(1).writes_a_file_per_number_until_a_non_number();
     // One worker: it wrote them in the order they were typed.
-    let wrote = lines_where(&stdout, |line| line.contains(", wrote "));
-    assert_eq!(wrote.len(), 3, "{stdout}");
+    let wrote = lines_where(&run.stdout, |line| line.contains(", wrote "));
+    assert_eq!(wrote.len(), 3, "{}", run.stdout);
     assert!(
         wrote.iter().zip(["1.txt", "0.txt", "2.txt"]).all(|(line, file)| line.ends_with(file)),
-        "{stdout}"
+        "{}",
+        run.stdout
     );
 }
 
 #[test]
 fn input_worker_stops_reading_at_eof() {
-    let (out, stdout, _) = input_worker("iw-eof", b"1\n0\n2".to_vec(), 1);
-    assert_written(&out, &stdout, &[1, 0, 2]);
+    contract(1).stops_reading_at_eof();
 }
 
 #[test]
 fn input_worker_skips_invalid_utf8_and_over_long_lines_with_a_message() {
-    let mut input = b"0\n\xff\xfe\x80\n".to_vec();
-    input.extend(std::iter::repeat_n(b'5', 100_000));
-    input.extend(b"\n1\n");
-    let (out, stdout, stderr) = input_worker("iw-bad-lines", input, 1);
-    assert_written(&out, &stdout, &[0, 1]);
-    assert!(stderr.contains("not valid UTF-8"), "{stderr}");
-    assert!(stderr.contains("longer than 1024 bytes"), "{stderr}");
+    contract(1).skips_invalid_utf8_and_over_long_lines();
 }
 
 #[test]
 fn input_worker_refuses_a_number_too_large_to_sleep_on_and_goes_on() {
-    let (out, stdout, stderr) =
-        input_worker("iw-huge", b"0\n99999999999999999999999\n86401\n1\n".to_vec(), 1);
-    assert_written(&out, &stdout, &[0, 1]);
-    assert!(stderr.contains("99999999999999999999999 is too large: at most 86400 here"), "{stderr}");
-    assert!(stderr.contains("86401 is too large"), "{stderr}");
+    contract(1).refuses_a_number_too_large_to_sleep_on();
 }
 
 #[test]
 fn input_worker_with_no_input_at_all_still_ends_cleanly() {
-    let (out, stdout, _) = input_worker("iw-empty", Vec::new(), 1);
-    let status = lines_where(&stdout, |line| !line.starts_with("Worker 1 started (pid "));
-    assert_eq!(status, ["Starting work", "Finishing work", "Work ended"], "{stdout}");
-    assert!(files_in(&out).is_empty());
+    contract(1).ends_cleanly_with_no_input();
+}
+
+#[test]
+fn input_worker_says_why_when_the_folder_cannot_be_made() {
+    contract(1).says_why_when_the_folder_cannot_be_made();
+}
+
+#[test]
+fn input_worker_exits_non_zero_when_a_file_cannot_be_written() {
+    contract(1).exits_non_zero_when_a_file_cannot_be_written();
 }
 
 #[test]
 fn input_worker_with_three_workers_writes_every_file_once() {
-    let (out, stdout, _) = input_worker("iw-three", b"1\n0\n2\n1\n0\n".to_vec(), 3);
+    let Run { out, stdout, .. } = contract(3).run("three", b"1\n0\n2\n1\n0\n");
     assert_eq!(files_in(&out), ["0.txt", "1.txt", "2.txt"], "{stdout}");
     let wrote = lines_where(&stdout, |line| line.contains(", wrote "));
     assert_eq!(wrote.len(), 5, "one line per number typed: {stdout}");
@@ -382,7 +346,9 @@ fn input_worker_plain_is_one_worker_that_finishes_the_queue() {
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert_eq!(output.status.code(), Some(0), "{stdout}\n{stderr}");
     assert!(stderr.is_empty(), "{stderr}");
-    assert_written(&out, &stdout, &[1, 0, 2]);
+    let run = Run { out, stdout, stderr };
+    assert_written(&run, &[1, 0, 2]);
+    let Run { out, stdout, .. } = run;
     let prompts = lines_where(&stdout, |line| line.starts_with("Enter a number: "));
     assert_eq!(prompts, ["Enter a number: 1", "Enter a number: 0", "Enter a number: 2", "Enter a number: x"]);
     let wrote = lines_where(&stdout, |line| line.starts_with("Worker: slept "));
@@ -468,41 +434,6 @@ fn terminate_names_the_number_lost_not_a_file_an_earlier_one_wrote() {
     assert!(!stderr.contains("never written"), "{stderr}");
     assert!(stderr.contains("holding 1, before finishing it.") || cfg!(not(unix)), "{stderr}");
     assert!(stderr.contains("error: killed half-way by terminate(): 1"), "{stderr}");
-}
-
-#[test]
-fn input_worker_says_why_when_the_folder_cannot_be_made() {
-    let dir = scratch("iw-bad-out");
-    let file = dir.join("a-file");
-    std::fs::write(&file, "").unwrap();
-    multiprocess()
-        .args(["input-worker", "--out"])
-        .arg(file.join("sub"))
-        .write_stdin("1\n")
-        .assert()
-        .code(1)
-        .stderr(
-            predicate::str::contains("cannot create the folder")
-                .and(predicate::str::contains("panicked").not()),
-        );
-}
-
-#[test]
-fn input_worker_exits_non_zero_when_a_file_cannot_be_written() {
-    let dir = scratch("iw-write-fails");
-    let out = dir.join("out");
-    // A non-empty folder where 0.txt should go: the file cannot replace it.
-    std::fs::create_dir_all(out.join("0.txt").join("taken")).unwrap();
-    let output =
-        multiprocess().args(["input-worker", "--out"]).arg(&out).write_stdin("0\n1\n").output().unwrap();
-    let stderr = String::from_utf8(output.stderr).unwrap();
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
-    assert!(
-        stderr.contains("cannot write") && stderr.contains("could not write the files for 0"),
-        "{stderr}"
-    );
-    assert_eq!(std::fs::read_to_string(out.join("1.txt")).unwrap(), "Hello, 1!");
-    assert!(String::from_utf8(output.stdout).unwrap().ends_with("Work ended\n"));
 }
 
 #[test]
