@@ -10,7 +10,7 @@
 //! assert_eq!(flags_in(help), ["--nprod", "--timeline"]);
 //! ```
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Output;
 
 /// The subcommands a `--help` text lists under `Commands:`, without clap's
@@ -70,7 +70,7 @@ pub fn scratch(base: &str, name: &str) -> PathBuf {
 /// with "no space left", and checks that it ends with exit code 1 and exactly
 /// one line on stderr, never a panic.
 #[cfg(target_os = "linux")]
-pub fn assert_full_disk_ends_with_one_line(binary: &Path, args: &[&str]) {
+pub fn assert_full_disk_ends_with_one_line(binary: &std::path::Path, args: &[&str]) {
     let full = std::fs::OpenOptions::new().write(true).open("/dev/full").expect("/dev/full exists on Linux");
     let output =
         std::process::Command::new(binary).args(args).stdout(full).output().expect("the binary runs");
