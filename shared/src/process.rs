@@ -330,7 +330,7 @@ impl Iterator for Lines {
 /// A bound, so that memory does not grow with what the parent sends: when a
 /// worker is slower than its parent (`pipe --tuned` sends batches of 4,096
 /// numbers faster than they are added up), an unbounded channel held every
-/// batch sent and not yet added: 586 MB at 100 million numbers (8 MB with
+/// batch sent and not yet added: 586 MB at 100 million numbers (7.5 MB with
 /// the bound, in the same time). With the
 /// bound, the reading thread waits for room, the pipe fills, and the
 /// parent's next write waits: back-pressure through the pipe, as in a shell
