@@ -12,6 +12,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::OnceLock;
+use std::time::Duration;
 
 use course::catalog::LESSONS;
 
@@ -73,19 +74,9 @@ fn scratch() -> PathBuf {
 
 /// Runs `command` with `stdin` as its input and returns (exit code, stdout, stderr).
 pub(crate) fn run(mut command: Command, stdin: &str) -> (Option<i32>, String, String) {
-    use std::io::Write;
-    use std::process::Stdio;
-    let described = format!("{command:?}");
-    let mut child = command
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|error| panic!("{described}: {error}"));
-    let mut input = child.stdin.take().expect("piped stdin");
-    let _ = input.write_all(stdin.as_bytes());
-    drop(input);
-    let output = child.wait_with_output().unwrap_or_else(|error| panic!("{described}: {error}"));
+    // Generous: the slowest command here runs for seconds, not minutes.
+    let output =
+        shared::testing::cli::output_with_input(&mut command, stdin.as_bytes(), Duration::from_secs(300));
     (
         output.status.code(),
         String::from_utf8_lossy(&output.stdout).into_owned(),

@@ -10,8 +10,10 @@
 //! assert_eq!(flags_in(help), ["--nprod", "--timeline"]);
 //! ```
 
+use std::io::{Read, Write};
 use std::path::PathBuf;
-use std::process::Output;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 /// The subcommands a `--help` text lists under `Commands:`, without clap's
 /// own `help`.
@@ -55,6 +57,48 @@ pub fn success_stdout(output: Output) -> String {
     assert!(output.status.success(), "{:?}\n{stderr}", output.status);
     assert!(!stderr.contains("panicked"), "{stderr}");
     String::from_utf8(output.stdout).expect("stdout is UTF-8")
+}
+
+/// Runs `command` with `input` on its stdin (written by a thread of its own,
+/// so that a long input never waits on a full output pipe), and its output;
+/// killed (and the test failed) if it runs longer than `patience`.
+pub fn output_with_input(command: &mut Command, input: &[u8], patience: Duration) -> Output {
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|error| panic!("{command:?}: {error}"));
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    let input = input.to_vec();
+    // A program that stops reading early closes the pipe: not an error here.
+    let writing = std::thread::spawn(move || drop(stdin.write_all(&input)));
+    let read = |mut stream: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = stream.read_to_end(&mut bytes);
+            bytes
+        })
+    };
+    let stdout = read(Box::new(child.stdout.take().expect("piped stdout")));
+    let stderr = read(Box::new(child.stderr.take().expect("piped stderr")));
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("the child can be waited for") {
+            break status;
+        }
+        if started.elapsed() > patience {
+            let _ = child.kill();
+            panic!("{command:?} still running after {patience:?}: killed");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let _ = writing.join();
+    Output {
+        status,
+        stdout: stdout.join().expect("stdout read"),
+        stderr: stderr.join().expect("stderr read"),
+    }
 }
 
 /// A fresh, empty folder `name` under `base` (pass

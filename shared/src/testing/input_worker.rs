@@ -21,12 +21,11 @@
 //! contract().stops_reading_at_eof();
 //! ```
 
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output};
+use std::time::Duration;
 
-use super::cli::{lines_where, scratch};
+use super::cli::{lines_where, output_with_input, scratch};
 
 /// The most a run may take: each waits for a few seconds of sleep at most
 /// (or none, on the virtual clock); the bound turns a hang into a failure.
@@ -63,7 +62,7 @@ impl Contract {
     pub fn output(&self, name: &str, input: &[u8]) -> (PathBuf, Output) {
         let out = scratch(&self.base, &format!("{}-{name}", self.lesson)).join("out");
         let mut command = (self.command)(&out);
-        (out, output_with_input(&mut command, input))
+        (out, output_with_input(&mut command, input, PATIENCE))
     }
 
     /// Runs on `input`, and checks that it exits with 0 and never panics.
@@ -137,7 +136,7 @@ impl Contract {
         let dir = scratch(&self.base, &format!("{}-bad-out", self.lesson));
         let file = dir.join("a-file");
         std::fs::write(&file, "").expect("a file in the scratch folder");
-        let output = output_with_input(&mut (self.command)(&file.join("sub")), b"1\n");
+        let output = output_with_input(&mut (self.command)(&file.join("sub")), b"1\n", PATIENCE);
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(1), "{stderr}");
         assert!(stderr.contains("cannot create the folder") && !stderr.contains("panicked"), "{stderr}");
@@ -149,7 +148,7 @@ impl Contract {
     pub fn exits_non_zero_when_a_file_cannot_be_written(&self) {
         let out = scratch(&self.base, &format!("{}-write-fails", self.lesson)).join("out");
         std::fs::create_dir_all(out.join("0.txt").join("taken")).expect("a folder in the way");
-        let output = output_with_input(&mut (self.command)(&out), b"0\n1\n");
+        let output = output_with_input(&mut (self.command)(&out), b"0\n1\n", PATIENCE);
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(1), "{stderr}");
         assert!(
@@ -186,46 +185,4 @@ pub fn files_in(out: &Path) -> Vec<String> {
         .collect();
     names.sort();
     names
-}
-
-/// Runs `command` with `input` on its stdin (written by a thread of its own,
-/// so that a long input never waits on a full output pipe), and its output,
-/// within [`PATIENCE`].
-fn output_with_input(command: &mut Command, input: &[u8]) -> Output {
-    let mut child = command
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|error| panic!("{command:?}: {error}"));
-    let mut stdin = child.stdin.take().expect("piped stdin");
-    let input = input.to_vec();
-    // A program that stops reading early closes the pipe: not an error here.
-    let writing = std::thread::spawn(move || drop(stdin.write_all(&input)));
-    let read = |mut stream: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut bytes = Vec::new();
-            let _ = stream.read_to_end(&mut bytes);
-            bytes
-        })
-    };
-    let stdout = read(Box::new(child.stdout.take().expect("piped stdout")));
-    let stderr = read(Box::new(child.stderr.take().expect("piped stderr")));
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("the child can be waited for") {
-            break status;
-        }
-        if started.elapsed() > PATIENCE {
-            let _ = child.kill();
-            panic!("{command:?} still running after {PATIENCE:?}: killed");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    let _ = writing.join();
-    Output {
-        status,
-        stdout: stdout.join().expect("stdout read"),
-        stderr: stderr.join().expect("stderr read"),
-    }
 }
