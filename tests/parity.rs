@@ -12,9 +12,9 @@
 //!   (`rust`, `text`, `console`, …), and the same code inside every block
 //!   (a block of output or a listing must not be translated or drift), up
 //!   to its comments (`# Ctrl-C after 3 s` is said in the reader's language);
-//! - the same excerpt markers (`<!-- excerpt: path#anchor -->`) and
-//!   `{{#include …}}` directives, naming the same files and anchors, in the
-//!   same order: so the same source regions and the same generated outputs.
+//! - the same `{{#include …}}` directives, naming the same files and
+//!   anchors, in the same order: so the same source regions and the same
+//!   generated outputs.
 //!
 //! Prose, tables and lists may differ in length: a Russian sentence is not an
 //! English one. The test prints, for the first difference in a page, the line
@@ -34,7 +34,6 @@ enum Part {
     Heading(usize),
     /// A fenced code block: its info string and its lines.
     Code(String, Vec<String>),
-    Excerpt(String),
     Include(String),
 }
 
@@ -60,12 +59,6 @@ fn skeleton(text: &str) -> Vec<(usize, Part)> {
                 includes(code, number, &mut parts);
             }
             parts.push((number, Part::Code(info.trim().to_string(), body)));
-            continue;
-        }
-        if let Some(reference) =
-            trimmed.strip_prefix("<!-- excerpt: ").and_then(|rest| rest.trim_end().strip_suffix(" -->"))
-        {
-            parts.push((number, Part::Excerpt(reference.to_string())));
             continue;
         }
         let hashes = trimmed.chars().take_while(|&c| c == '#').count();
