@@ -250,20 +250,23 @@ fn pipe_delivers_every_number_once_plain_and_tuned() {
     assert!(one.contains("pipe: 1 number in "), "{one}");
 }
 
-/// `input-worker --workers N`, checked against what both ports of the
+/// `input-worker [FLAGS]`, checked against what both ports of the
 /// input-worker promise (`shared::testing::input_worker`); the tests below
 /// add what only worker processes do.
-fn contract(workers: u32) -> Contract {
+fn contract(flags: &'static [&'static str]) -> Contract {
     Contract::new("multiprocess", env!("CARGO_TARGET_TMPDIR"), move |out| {
         let mut command = multiprocess_std();
-        command.args(["input-worker", "--workers", &workers.to_string(), "--out"]).arg(out);
+        command.arg("input-worker").args(flags).arg("--out").arg(out);
         command
     })
 }
 
+/// The pool of worker processes, with one worker or more.
+const ONE_WORKER: &[&str] = &["--workers", "1"];
+
 #[test]
 fn input_worker_writes_a_file_per_number_until_a_non_number() {
-    let run = contract(1).writes_a_file_per_number_until_a_non_number();
+    let run = contract(ONE_WORKER).writes_a_file_per_number_until_a_non_number();
     // One worker: it wrote them in the order they were typed.
     let wrote = lines_where(&run.stdout, |line| line.contains(", wrote "));
     assert_eq!(wrote.len(), 3, "{}", run.stdout);
@@ -276,37 +279,37 @@ fn input_worker_writes_a_file_per_number_until_a_non_number() {
 
 #[test]
 fn input_worker_stops_reading_at_eof() {
-    contract(1).stops_reading_at_eof();
+    contract(ONE_WORKER).stops_reading_at_eof();
 }
 
 #[test]
 fn input_worker_skips_invalid_utf8_and_over_long_lines_with_a_message() {
-    contract(1).skips_invalid_utf8_and_over_long_lines();
+    contract(ONE_WORKER).skips_invalid_utf8_and_over_long_lines();
 }
 
 #[test]
 fn input_worker_refuses_a_number_too_large_to_sleep_on_and_goes_on() {
-    contract(1).refuses_a_number_too_large_to_sleep_on();
+    contract(ONE_WORKER).refuses_a_number_too_large_to_sleep_on();
 }
 
 #[test]
 fn input_worker_with_no_input_at_all_still_ends_cleanly() {
-    contract(1).ends_cleanly_with_no_input();
+    contract(ONE_WORKER).ends_cleanly_with_no_input();
 }
 
 #[test]
 fn input_worker_says_why_when_the_folder_cannot_be_made() {
-    contract(1).says_why_when_the_folder_cannot_be_made();
+    contract(ONE_WORKER).says_why_when_the_folder_cannot_be_made();
 }
 
 #[test]
 fn input_worker_exits_non_zero_when_a_file_cannot_be_written() {
-    contract(1).exits_non_zero_when_a_file_cannot_be_written();
+    contract(ONE_WORKER).exits_non_zero_when_a_file_cannot_be_written();
 }
 
 #[test]
 fn input_worker_with_three_workers_writes_every_file_once() {
-    let Run { out, stdout, .. } = contract(3).run("three", b"1\n0\n2\n1\n0\n");
+    let Run { out, stdout, .. } = contract(&["--workers", "3"]).run("three", b"1\n0\n2\n1\n0\n");
     assert_eq!(files_in(&out), ["0.txt", "1.txt", "2.txt"], "{stdout}");
     let wrote = lines_where(&stdout, |line| line.contains(", wrote "));
     assert_eq!(wrote.len(), 5, "one line per number typed: {stdout}");
@@ -320,33 +323,13 @@ fn input_worker_with_three_workers_writes_every_file_once() {
     assert!(stdout.ends_with("Work ended\n"), "{stdout}");
 }
 
-/// Runs `input-worker --plain` on `input` in a fresh folder; returns the
-/// folder and the output.
-fn plain(name: &str, input: &str, flags: &[&str]) -> (PathBuf, std::process::Output) {
-    let out = scratch(name).join("out");
-    let output = multiprocess()
-        .args(["input-worker", "--plain"])
-        .args(flags)
-        .arg("--out")
-        .arg(&out)
-        .write_stdin(input)
-        .timeout(std::time::Duration::from_secs(60))
-        .output()
-        .unwrap();
-    (out, output)
-}
-
 /// The plain port: one worker process, which finishes the whole queue,
 /// the last number included (the original's `terminate()` would kill it
 /// on that one), and then `Work ended`.
 #[test]
 fn input_worker_plain_is_one_worker_that_finishes_the_queue() {
-    let (out, output) = plain("iw-plain", "1\n0\n2\nx\n", &[]);
-    let stdout = String::from_utf8(output.stdout).unwrap();
-    let stderr = String::from_utf8(output.stderr).unwrap();
-    assert_eq!(output.status.code(), Some(0), "{stdout}\n{stderr}");
-    assert!(stderr.is_empty(), "{stderr}");
-    let run = Run { out, stdout, stderr };
+    let run = contract(&["--plain"]).run("plain", b"1\n0\n2\nx\n");
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
     assert_written(&run, &[1, 0, 2]);
     let Run { out, stdout, .. } = run;
     let prompts = lines_where(&stdout, |line| line.starts_with("Enter a number: "));
@@ -385,9 +368,7 @@ fn input_worker_plain_says_when_its_worker_fails_and_exits_1() {
 
 #[test]
 fn input_worker_plain_draws_the_parent_and_its_worker() {
-    let (_, output) = plain("iw-plain-timeline", "1\n", &["--timeline"]);
-    let stdout = String::from_utf8(output.stdout).unwrap();
-    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    let Run { stdout, .. } = contract(&["--plain", "--timeline"]).run("plain-timeline", b"1\n");
     let rows = lines_where(&stdout, |line| line.contains('│') && !line.starts_with(' '));
     let labels: Vec<&str> = rows.iter().map(|row| row.split('│').next().unwrap().trim_end()).collect();
     assert_eq!(labels, ["parent: input", "worker"], "{stdout}");
